@@ -1,0 +1,283 @@
+//! The validated platform: what synthesis consumes.
+//!
+//! A [`Platform`] can only be built by [`crate::validate`]; holding one means every value in it
+//! has been checked, CIDRs allocated and names checked against AWS limits, so nothing downstream
+//! re-validates.
+
+use std::collections::BTreeMap;
+
+use ipnet::Ipv4Net;
+
+pub use crate::facts::Partition;
+pub use crate::names::{NameKind, Names, StackKind};
+pub use crate::raw::{
+    AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, KafkaFlavour, LogType, MetadataEngine, TaintEffect,
+};
+
+/// A validated platform.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    /// Identity, tags and labels.
+    pub metadata: Metadata,
+    /// Where it is deployed.
+    pub aws: AwsTarget,
+    /// The VPC with allocated subnets.
+    pub network: Network,
+    /// The EKS cluster.
+    pub cluster: Cluster,
+    /// Platform addons (Helm charts).
+    pub addons: Addons,
+    /// Observability settings.
+    pub observability: Observability,
+    /// Apache Druid, when the spec has it.
+    pub druid: Option<Druid>,
+    /// Every derived name.
+    pub names: Names,
+    pub(crate) _sealed: (),
+}
+
+/// Identity of the deployment.
+#[derive(Debug, Clone)]
+pub struct Metadata {
+    /// Deployment id.
+    pub id: String,
+    /// Organization.
+    pub organization: String,
+    /// Platform name.
+    pub name: String,
+    /// Alias.
+    pub alias: String,
+    /// Environment.
+    pub environment: String,
+    /// Version of the definition.
+    pub version: String,
+    /// Tag/label key prefix.
+    pub domain: String,
+    /// Extra tags from the spec.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Account, region and partition.
+#[derive(Debug, Clone)]
+pub struct AwsTarget {
+    /// 12-digit account id.
+    pub account: String,
+    /// Region.
+    pub region: String,
+    /// The region's partition.
+    pub partition: Partition,
+}
+
+/// The VPC.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// VPC CIDR.
+    pub cidr: Ipv4Net,
+    /// One entry per availability zone, in spec order.
+    pub zones: Vec<Zone>,
+    /// Indices into `zones` of the zones that host a NAT gateway.
+    pub nat_zones: Vec<usize>,
+    /// Addresses of the VPC not allocated to any subnet.
+    pub free_addresses: u64,
+    /// Flow logs, when enabled.
+    pub flow_logs: Option<FlowLogs>,
+}
+
+/// One availability zone and its subnets.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// Zone name, e.g. `us-west-2a`.
+    pub name: String,
+    /// Public subnet CIDR.
+    pub public: Ipv4Net,
+    /// Private subnet CIDR.
+    pub private: Ipv4Net,
+    /// Index into `Network::nat_zones` of the NAT gateway the private subnet routes through.
+    pub nat: Option<usize>,
+}
+
+impl Zone {
+    /// The zone's letter-suffix as a CloudFormation-friendly logical id part: `UsWest2a`.
+    pub fn logical_suffix(&self) -> String {
+        self.name
+            .split('-')
+            .map(|part| {
+                let mut c = part.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
+
+/// Flow log settings.
+#[derive(Debug, Clone)]
+pub struct FlowLogs {
+    /// Retention in days.
+    pub retention_days: u32,
+    /// Traffic recorded.
+    pub traffic: FlowLogTraffic,
+}
+
+/// The EKS cluster.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// Kubernetes minor version (1.x → x).
+    pub version_minor: u32,
+    /// Endpoint access.
+    pub endpoint_access: EndpointAccess,
+    /// CIDRs allowed to reach the public endpoint.
+    pub public_access_cidrs: Vec<Ipv4Net>,
+    /// Control-plane log types, sorted and unique.
+    pub logging: Vec<LogType>,
+    /// Control-plane log retention.
+    pub log_retention_days: u32,
+    /// Managed addons by name.
+    pub addons: BTreeMap<String, String>,
+    /// Managed node groups.
+    pub node_groups: Vec<NodeGroup>,
+    /// Karpenter, when enabled.
+    pub karpenter: Option<Karpenter>,
+    /// Access entries.
+    pub access: Access,
+}
+
+impl Cluster {
+    /// `1.34`.
+    pub fn version(&self) -> String {
+        format!("1.{}", self.version_minor)
+    }
+}
+
+/// CPU architecture of a node group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arch {
+    /// Intel and AMD.
+    X86_64,
+    /// AWS Graviton.
+    Arm64,
+}
+
+/// A managed node group.
+#[derive(Debug, Clone)]
+pub struct NodeGroup {
+    /// Name in the spec.
+    pub name: String,
+    /// OS family.
+    pub ami_family: AmiFamily,
+    /// Architecture shared by all instance types.
+    pub arch: Arch,
+    /// Instance types.
+    pub instance_types: Vec<String>,
+    /// Fewest nodes.
+    pub min_size: u32,
+    /// Nodes at creation.
+    pub desired_size: u32,
+    /// Most nodes.
+    pub max_size: u32,
+    /// Capacity type.
+    pub capacity_type: CapacityType,
+    /// Data volume GiB.
+    pub disk_size: u32,
+    /// Node labels.
+    pub labels: BTreeMap<String, String>,
+    /// Node taints.
+    pub taints: Vec<Taint>,
+}
+
+/// A node taint.
+#[derive(Debug, Clone)]
+pub struct Taint {
+    /// Key.
+    pub key: String,
+    /// Value.
+    pub value: Option<String>,
+    /// Effect.
+    pub effect: TaintEffect,
+}
+
+/// Karpenter settings.
+#[derive(Debug, Clone)]
+pub struct Karpenter {
+    /// Chart version.
+    pub version: String,
+}
+
+/// Access entries.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// Cluster administrators.
+    pub administrators: Vec<Principal>,
+    /// Read-only users.
+    pub users: Vec<Principal>,
+    /// Whether the creating identity is made admin.
+    pub bootstrap_creator_admin: bool,
+}
+
+/// A principal mapped into the cluster.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// Kubernetes user name.
+    pub username: String,
+    /// IAM role ARN.
+    pub role: String,
+    /// Contact email.
+    pub email: String,
+}
+
+/// Platform addons with pinned chart versions.
+#[derive(Debug, Clone, Default)]
+pub struct Addons {
+    /// cert-manager.
+    pub cert_manager: Option<String>,
+    /// AWS Load Balancer Controller.
+    pub aws_load_balancer_controller: Option<String>,
+    /// Secrets Store CSI driver AWS provider.
+    pub secrets_store_csi: Option<String>,
+}
+
+/// Observability.
+#[derive(Debug, Clone, Default)]
+pub struct Observability {
+    /// Container Insights.
+    pub container_insights: bool,
+    /// Grafana Cloud.
+    pub grafana_cloud: Option<GrafanaCloud>,
+}
+
+/// Grafana Cloud endpoints.
+#[derive(Debug, Clone)]
+pub struct GrafanaCloud {
+    /// Instance id.
+    pub instance_id: String,
+    /// Secret ARN holding the API key.
+    pub api_key_secret: String,
+    /// Prometheus host.
+    pub prometheus_host: String,
+    /// Loki host.
+    pub loki_host: String,
+    /// Tempo host.
+    pub tempo_host: String,
+    /// Pyroscope host.
+    pub pyroscope_host: String,
+}
+
+/// Apache Druid.
+#[derive(Debug, Clone)]
+pub struct Druid {
+    /// Release name.
+    pub release: String,
+    /// Druid version.
+    pub version: String,
+    /// Metadata engine.
+    pub metadata_engine: MetadataEngine,
+    /// Metadata engine version.
+    pub metadata_version: String,
+    /// Metadata readers.
+    pub metadata_readers: u32,
+    /// Kafka flavour.
+    pub kafka: KafkaFlavour,
+    /// Replicas per component.
+    pub replicas: BTreeMap<String, u32>,
+}

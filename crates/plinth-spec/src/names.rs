@@ -1,0 +1,225 @@
+//! Every name plinth derives from a spec, in one place.
+//!
+//! Validation checks each against its AWS limit before anything is synthesized, and synthesis
+//! takes its names from here, so the two can never disagree.
+
+use std::fmt;
+
+/// The naming scheme of one deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    id: String,
+    prefix: String,
+    druid_release: Option<String>,
+}
+
+/// Kinds of names with an AWS length limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// CloudFormation stack (128).
+    Stack,
+    /// CloudFormation export (255).
+    Export,
+    /// IAM role (64).
+    IamRole,
+    /// EKS cluster (100).
+    EksCluster,
+    /// EKS managed node group (63).
+    Nodegroup,
+    /// EC2 launch template (128).
+    LaunchTemplate,
+    /// SQS queue (80).
+    SqsQueue,
+    /// EventBridge rule (64).
+    EventRule,
+    /// KMS alias (256).
+    KmsAlias,
+    /// CloudWatch log group (512).
+    LogGroup,
+    /// S3 bucket (63).
+    S3Bucket,
+    /// Secrets Manager secret (512).
+    Secret,
+    /// RDS cluster identifier (63).
+    RdsCluster,
+    /// MSK cluster (64).
+    MskCluster,
+}
+
+impl NameKind {
+    /// Longest name AWS accepts for this kind.
+    pub fn limit(self) -> usize {
+        match self {
+            NameKind::Stack | NameKind::LaunchTemplate => 128,
+            NameKind::Export => 255,
+            NameKind::IamRole | NameKind::EventRule | NameKind::MskCluster => 64,
+            NameKind::EksCluster => 100,
+            NameKind::Nodegroup | NameKind::S3Bucket | NameKind::RdsCluster => 63,
+            NameKind::SqsQueue => 80,
+            NameKind::KmsAlias => 256,
+            NameKind::LogGroup | NameKind::Secret => 512,
+        }
+    }
+}
+
+impl fmt::Display for NameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NameKind::Stack => "CloudFormation stack name",
+            NameKind::Export => "CloudFormation export name",
+            NameKind::IamRole => "IAM role name",
+            NameKind::EksCluster => "EKS cluster name",
+            NameKind::Nodegroup => "EKS node group name",
+            NameKind::LaunchTemplate => "launch template name",
+            NameKind::SqsQueue => "SQS queue name",
+            NameKind::EventRule => "EventBridge rule name",
+            NameKind::KmsAlias => "KMS alias",
+            NameKind::LogGroup => "log group name",
+            NameKind::S3Bucket => "S3 bucket name",
+            NameKind::Secret => "secret name",
+            NameKind::RdsCluster => "RDS cluster identifier",
+            NameKind::MskCluster => "MSK cluster name",
+        })
+    }
+}
+
+/// The stacks plinth synthesizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StackKind {
+    /// VPC, subnets, NAT, flow logs.
+    Network,
+    /// EKS cluster, node groups, addons, access, Karpenter's AWS side.
+    Cluster,
+}
+
+impl StackKind {
+    /// Every stack kind, in dependency order.
+    pub const ALL: [StackKind; 2] = [StackKind::Network, StackKind::Cluster];
+
+    /// Short name used in stack names and file names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StackKind::Network => "network",
+            StackKind::Cluster => "cluster",
+        }
+    }
+}
+
+/// Karpenter interruption rules, by the event they catch.
+pub const KARPENTER_RULES: [&str; 4] = ["scheduled-change", "spot-interruption", "rebalance", "state-change"];
+
+impl Names {
+    /// The naming scheme for a deployment id, stack prefix parts and optional Druid release.
+    pub(crate) fn new(id: &str, organization: &str, name: &str, alias: &str, druid_release: Option<&str>) -> Self {
+        Self {
+            id: id.to_owned(),
+            prefix: format!("{organization}-{name}-{alias}"),
+            druid_release: druid_release.map(str::to_owned),
+        }
+    }
+
+    /// `{organization}-{name}-{alias}`: the platform's name, prefix of its stacks and exports.
+    pub fn platform(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The deployment id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Stack name: `{organization}-{name}-{alias}-{kind}`.
+    pub fn stack(&self, kind: StackKind) -> String {
+        format!("{}-{}", self.prefix, kind.as_str())
+    }
+
+    /// Export name for a stack output: `{organization}-{name}-{alias}-{Output}`.
+    pub fn export(&self, output: &str) -> String {
+        format!("{}-{output}", self.prefix)
+    }
+
+    /// `{id}-vpc`.
+    pub fn vpc(&self) -> String {
+        format!("{}-vpc", self.id)
+    }
+
+    /// `{id}-eks`.
+    pub fn cluster(&self) -> String {
+        format!("{}-eks", self.id)
+    }
+
+    /// An IAM role of the cluster: `{id}-eks-{purpose}`.
+    pub fn cluster_role(&self, purpose: &str) -> String {
+        format!("{}-eks-{purpose}", self.id)
+    }
+
+    /// The flow-log delivery role: `{id}-vpc-flow-logs`.
+    pub fn flow_log_role(&self) -> String {
+        format!("{}-vpc-flow-logs", self.id)
+    }
+
+    /// The flow-log group.
+    pub fn flow_log_group(&self) -> String {
+        format!("/aws/vpc/{}-vpc/flow-logs", self.id)
+    }
+
+    /// The control-plane log group EKS writes to (fixed by EKS).
+    pub fn cluster_log_group(&self) -> String {
+        format!("/aws/eks/{}-eks/cluster", self.id)
+    }
+
+    /// A managed node group: `{id}-eks-{name}`; its launch template has the same name.
+    pub fn nodegroup(&self, name: &str) -> String {
+        format!("{}-eks-{name}", self.id)
+    }
+
+    /// Karpenter's interruption queue: `{id}-eks-karpenter`.
+    pub fn karpenter_queue(&self) -> String {
+        format!("{}-eks-karpenter", self.id)
+    }
+
+    /// A Karpenter interruption rule: `{id}-eks-karpenter-{event}`.
+    pub fn karpenter_rule(&self, event: &str) -> String {
+        format!("{}-eks-karpenter-{event}", self.id)
+    }
+
+    /// A KMS alias: `alias/{id}-eks-{purpose}`.
+    pub fn kms_alias(&self, purpose: &str) -> String {
+        format!("alias/{}-eks-{purpose}", self.id)
+    }
+
+    /// A Druid resource: `{id}-{release}-druid-{suffix}`, when the spec has Druid.
+    pub fn druid(&self, suffix: &str) -> Option<String> {
+        self.druid_release
+            .as_ref()
+            .map(|r| format!("{}-{r}-druid-{suffix}", self.id))
+    }
+
+    /// Every length-limited name a platform with these node groups derives, for validation.
+    pub fn all(&self, node_groups: &[&str]) -> Vec<(NameKind, String)> {
+        let mut out = vec![
+            (NameKind::Stack, self.stack(StackKind::Network)),
+            (NameKind::Stack, self.stack(StackKind::Cluster)),
+            (NameKind::Export, self.export("KarpenterInterruptionQueueName")),
+            (NameKind::EksCluster, self.cluster()),
+            (NameKind::IamRole, self.flow_log_role()),
+            (NameKind::IamRole, self.cluster_role("karpenter-node")),
+            (NameKind::IamRole, self.cluster_role("cloudwatch")),
+            (NameKind::SqsQueue, self.karpenter_queue()),
+            (NameKind::KmsAlias, self.kms_alias("ebs-encryption")),
+            (NameKind::LogGroup, self.flow_log_group()),
+        ];
+        out.extend(KARPENTER_RULES.iter().map(|r| (NameKind::EventRule, self.karpenter_rule(r))));
+        for ng in node_groups {
+            out.push((NameKind::Nodegroup, self.nodegroup(ng)));
+            out.push((NameKind::LaunchTemplate, self.nodegroup(ng)));
+        }
+        for suffix in ["deepstorage", "msq", "indexlogs"] {
+            out.extend(self.druid(suffix).map(|n| (NameKind::S3Bucket, n)));
+        }
+        out.extend(self.druid("metadata").map(|n| (NameKind::RdsCluster, n)));
+        out.extend(self.druid("msk").map(|n| (NameKind::MskCluster, n)));
+        out.extend(self.druid("sa").map(|n| (NameKind::IamRole, n)));
+        out
+    }
+}

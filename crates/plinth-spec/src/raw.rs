@@ -1,0 +1,457 @@
+//! The raw spec: serde types that mirror the YAML one to one.
+//!
+//! These types define the file format. `plinth schema` prints their JSON Schema, structural
+//! validation checks documents against that same schema, and [`crate::validate`] turns a
+//! `RawSpec` into a [`crate::Platform`] whose values are checked. Field names are the contract:
+//! add fields freely, rename none.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A plinth platform spec.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "plinth platform spec")]
+pub struct RawSpec {
+    /// Spec format version.
+    pub api_version: ApiVersion,
+    /// Always `Platform`.
+    pub kind: Kind,
+    /// Identity of the deployment: names, tags and labels derive from it.
+    pub metadata: Metadata,
+    /// Target AWS account and region.
+    pub aws: Aws,
+    /// The VPC.
+    pub network: Network,
+    /// The EKS cluster.
+    pub cluster: Cluster,
+    /// Platform addons installed into the cluster with Helm charts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addons: Option<Addons>,
+    /// Metrics, logs and traces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observability: Option<Observability>,
+    /// Data workloads running on the platform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workloads: Option<Workloads>,
+}
+
+/// Spec format version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ApiVersion {
+    /// The first format.
+    #[serde(rename = "plinth.dev/v1alpha1")]
+    V1Alpha1,
+}
+
+/// The kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Kind {
+    /// A whole platform.
+    Platform,
+}
+
+/// Identity of the deployment.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Metadata {
+    /// Short deployment id, the prefix of every resource name (lowercase letters, digits, `-`).
+    pub id: String,
+    /// Organization; first part of the stack name `{organization}-{name}-{alias}`.
+    pub organization: String,
+    /// Platform name; second part of the stack name.
+    pub name: String,
+    /// Alias; third part of the stack name.
+    pub alias: String,
+    /// Environment, e.g. `prototype`, `staging`, `production`.
+    pub environment: String,
+    /// Version of this platform definition, recorded in tags.
+    pub version: String,
+    /// Tag and label key prefix, e.g. `data.example.com` gives `data.example.com:environment`.
+    pub domain: String,
+    /// Extra tags on every AWS resource.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Target AWS account and region.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Aws {
+    /// 12-digit account id, quoted so YAML keeps its leading zeros.
+    pub account: String,
+    /// Region, e.g. `us-west-2`.
+    pub region: String,
+}
+
+/// The VPC.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Network {
+    /// IPv4 CIDR of the VPC, /16 to /24.
+    pub cidr: String,
+    /// Availability zones of the region to spread over (2 to 6).
+    pub availability_zones: Vec<String>,
+    /// NAT gateways (0 to the number of zones); private route tables share them.
+    pub nat_gateways: u32,
+    /// Subnet sizes; one public and one private subnet per zone.
+    pub subnets: Subnets,
+    /// VPC flow logs (on by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_logs: Option<FlowLogs>,
+}
+
+/// Subnet sizes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Subnets {
+    /// Public subnets: load balancers and NAT gateways.
+    pub public: SubnetSize,
+    /// Private subnets with egress through NAT: nodes, pods and data stores.
+    pub private: SubnetSize,
+}
+
+/// The size of each subnet of a tier.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SubnetSize {
+    /// Prefix length, e.g. 24 for 256 addresses.
+    pub prefix_length: u8,
+}
+
+/// VPC flow log settings.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FlowLogs {
+    /// Whether flow logs are written (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Days CloudWatch keeps them (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+    /// Which traffic to log (default all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<FlowLogTraffic>,
+}
+
+/// Which traffic flow logs record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlowLogTraffic {
+    /// Accepted and rejected traffic.
+    All,
+    /// Accepted traffic only.
+    Accept,
+    /// Rejected traffic only.
+    Reject,
+}
+
+/// The EKS cluster.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Cluster {
+    /// Kubernetes minor version, quoted: `"1.34"`.
+    pub version: String,
+    /// Where the API server endpoint is reachable from.
+    pub endpoint_access: EndpointAccess,
+    /// CIDRs allowed to reach a public endpoint (default: anywhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_access_cidrs: Option<Vec<String>>,
+    /// Control-plane log types sent to CloudWatch Logs.
+    #[serde(default)]
+    pub logging: Vec<LogType>,
+    /// Days CloudWatch keeps control-plane logs (default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_retention_days: Option<u32>,
+    /// EKS-managed addons: name → pinned version (`v1.20.4-eksbuild.1`).
+    #[serde(default)]
+    pub addons: BTreeMap<String, String>,
+    /// Managed node groups.
+    #[serde(default)]
+    pub node_groups: Vec<NodeGroup>,
+    /// Karpenter; its AWS side (roles, interruption queue) lives in the cluster stack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub karpenter: Option<Karpenter>,
+    /// Who may use the cluster.
+    #[serde(default)]
+    pub access: Access,
+}
+
+/// Where the API server endpoint is reachable from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointAccess {
+    /// Internet only (nodes reach it through NAT).
+    Public,
+    /// Inside the VPC only.
+    Private,
+    /// Both; nodes use the private endpoint.
+    PublicAndPrivate,
+}
+
+/// EKS control-plane log types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum LogType {
+    /// API server.
+    Api,
+    /// Audit.
+    Audit,
+    /// Authenticator.
+    Authenticator,
+    /// Controller manager.
+    ControllerManager,
+    /// Scheduler.
+    Scheduler,
+}
+
+/// A managed node group.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NodeGroup {
+    /// Name, unique in the cluster (lowercase letters, digits, `-`).
+    pub name: String,
+    /// Operating system image family.
+    pub ami_family: AmiFamily,
+    /// EC2 instance types, all of one CPU architecture.
+    pub instance_types: Vec<String>,
+    /// Fewest nodes.
+    pub min_size: u32,
+    /// Nodes at creation.
+    pub desired_size: u32,
+    /// Most nodes.
+    pub max_size: u32,
+    /// On-demand (default) or spot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_type: Option<CapacityType>,
+    /// Data volume size in GiB (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_size: Option<u32>,
+    /// Kubernetes labels on the nodes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Kubernetes taints on the nodes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taints: Vec<Taint>,
+}
+
+/// Operating system image family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AmiFamily {
+    /// Bottlerocket: minimal, immutable, container-only.
+    Bottlerocket,
+    /// Amazon Linux 2023.
+    Al2023,
+}
+
+/// EC2 capacity type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapacityType {
+    /// On-demand instances.
+    OnDemand,
+    /// Spot instances.
+    Spot,
+}
+
+/// A Kubernetes node taint.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Taint {
+    /// Taint key.
+    pub key: String,
+    /// Taint value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Effect.
+    pub effect: TaintEffect,
+}
+
+/// Taint effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TaintEffect {
+    /// No new pods without a toleration.
+    NoSchedule,
+    /// Avoid scheduling without a toleration.
+    PreferNoSchedule,
+    /// Evict pods without a toleration.
+    NoExecute,
+}
+
+/// Karpenter settings.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Karpenter {
+    /// Karpenter chart version, e.g. `1.8.2`.
+    pub version: String,
+}
+
+/// Who may use the cluster.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Access {
+    /// Cluster administrators (EKS cluster admin policy).
+    #[serde(default)]
+    pub administrators: Vec<Principal>,
+    /// Read-only users (EKS view policy).
+    #[serde(default)]
+    pub users: Vec<Principal>,
+    /// Whether the identity that creates the cluster gets admin access (default true; plinth's
+    /// deploy uses it for the Kubernetes phase).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootstrap_creator_admin: Option<bool>,
+}
+
+/// A person or team mapped to an IAM role.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Principal {
+    /// Kubernetes user name.
+    pub username: String,
+    /// IAM role ARN they assume.
+    pub role: String,
+    /// Contact email, recorded as a tag on the access entry.
+    pub email: String,
+}
+
+/// Platform addons.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Addons {
+    /// cert-manager (jetstack chart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_manager: Option<Chart>,
+    /// AWS Load Balancer Controller (eks-charts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_load_balancer_controller: Option<Chart>,
+    /// Secrets Store CSI driver AWS provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets_store_csi: Option<Chart>,
+}
+
+/// A Helm chart pinned to a version.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Chart {
+    /// Chart version.
+    pub version: String,
+}
+
+/// Metrics, logs and traces.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Observability {
+    /// CloudWatch Container Insights through the amazon-cloudwatch-observability addon.
+    #[serde(default)]
+    pub container_insights: bool,
+    /// Ship metrics, logs, traces and profiles to Grafana Cloud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grafana_cloud: Option<GrafanaCloud>,
+}
+
+/// Grafana Cloud endpoints.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GrafanaCloud {
+    /// Grafana Cloud instance id, quoted.
+    pub instance_id: String,
+    /// ARN of the Secrets Manager secret that holds the API key (never the key itself).
+    pub api_key_secret: String,
+    /// Prometheus remote-write host.
+    pub prometheus_host: String,
+    /// Loki host.
+    pub loki_host: String,
+    /// Tempo host.
+    pub tempo_host: String,
+    /// Pyroscope host.
+    pub pyroscope_host: String,
+}
+
+/// Data workloads.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Workloads {
+    /// Apache Druid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub druid: Option<Druid>,
+}
+
+/// Apache Druid.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Druid {
+    /// Release name; part of every Druid resource name.
+    pub release: String,
+    /// Druid version, e.g. `34.0.0`.
+    pub version: String,
+    /// Metadata store.
+    pub metadata_store: MetadataStore,
+    /// Streaming ingestion.
+    pub ingestion: Ingestion,
+    /// Druid services.
+    pub components: Components,
+}
+
+/// Druid metadata store.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MetadataStore {
+    /// Database engine.
+    pub engine: MetadataEngine,
+    /// Engine version, quoted: `"15.4"`.
+    pub version: String,
+    /// Reader instances beside the writer.
+    #[serde(default)]
+    pub readers: u32,
+}
+
+/// Metadata database engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetadataEngine {
+    /// Aurora PostgreSQL.
+    AuroraPostgresql,
+}
+
+/// Streaming ingestion.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Ingestion {
+    /// Kafka flavour.
+    pub kafka: KafkaFlavour,
+}
+
+/// Kafka flavour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum KafkaFlavour {
+    /// Amazon MSK Serverless with IAM authentication.
+    MskServerless,
+}
+
+/// Druid services.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Components {
+    /// Router: console and query entry point.
+    pub router: Component,
+    /// Broker: query fan-out.
+    pub broker: Component,
+    /// Coordinator: segment management.
+    pub coordinator: Component,
+    /// Overlord: ingestion task management.
+    pub overlord: Component,
+    /// Historical: serves segments.
+    pub historical: Component,
+}
+
+/// One Druid service.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Component {
+    /// Pod replicas.
+    pub replicas: u32,
+}
