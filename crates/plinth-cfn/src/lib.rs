@@ -164,6 +164,13 @@ impl Resource {
         self
     }
 
+    /// Sets the resource's metadata.
+    #[must_use]
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
     /// Sets a property on the properties object.
     pub fn set(&mut self, key: &str, value: impl Into<Value>) {
         if let Value::Object(map) = &mut self.properties {

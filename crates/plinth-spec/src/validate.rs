@@ -22,8 +22,8 @@ use crate::yaml::SpanIndex;
 /// Addons that call AWS and so need the EKS Pod Identity agent.
 const POD_IDENTITY_ADDONS: &[&str] = &["vpc-cni", "aws-ebs-csi-driver", "amazon-cloudwatch-observability", "aws-efs-csi-driver"];
 
-/// Tags plinth itself puts on every resource; AWS allows 50 per resource.
-const PLINTH_TAGS: usize = 12;
+/// Tags plinth itself puts on a resource at most; AWS allows 50 per resource.
+const PLINTH_TAGS: usize = 13;
 
 /// Validates `raw`, resolving pointers through `spans`. Returns the platform when no error was
 /// found, and every diagnostic either way.

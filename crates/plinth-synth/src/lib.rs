@@ -1,1 +1,157 @@
-//! stub
+//! Synthesis: a validated [`Platform`] becomes an [`Assembly`] of CloudFormation stacks.
+//!
+//! Pure and deterministic: no IO, no clocks, ordered maps only. The same platform always gives
+//! byte-identical templates and the same `synth.json`.
+
+mod builder;
+mod cluster;
+mod iam;
+mod karpenter;
+mod network;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use plinth_cfn::{Template, refs};
+use plinth_spec::Platform;
+use plinth_spec::model::StackKind;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// Everything `plinth synth` writes, in memory.
+#[derive(Debug, Clone)]
+pub struct Assembly {
+    /// Stacks in dependency order.
+    pub stacks: Vec<Stack>,
+    /// The deployment summary written to `synth.json`.
+    pub manifest: Manifest,
+}
+
+/// One CloudFormation stack.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    /// Which stack.
+    pub kind: StackKind,
+    /// Stack name.
+    pub name: String,
+    /// Its template.
+    pub template: Template,
+}
+
+impl Stack {
+    /// Path of the template inside the output directory.
+    pub fn template_path(&self) -> String {
+        format!("cloudformation/{}.template.json", self.name)
+    }
+}
+
+/// `synth.json`: what a deploy needs to know about the assembly.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    /// Format of this file.
+    pub format: &'static str,
+    /// `{organization}-{name}-{alias}`.
+    pub platform: String,
+    /// Environment.
+    pub environment: String,
+    /// Target account.
+    pub account: String,
+    /// Target region.
+    pub region: String,
+    /// How the VPC was carved up.
+    pub network: Value,
+    /// Stacks in dependency order.
+    pub stacks: Vec<StackManifest>,
+}
+
+/// A stack in `synth.json`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackManifest {
+    /// Stack name.
+    pub name: String,
+    /// Template path relative to the output directory.
+    pub template: String,
+    /// Stacks whose exports this one imports; they deploy first.
+    pub depends_on: Vec<String>,
+    /// Template parameters and their values.
+    pub parameters: BTreeMap<String, Value>,
+    /// Outputs and the names they are exported under.
+    pub outputs: BTreeMap<String, Option<String>>,
+    /// Exports this stack imports.
+    pub imports: Vec<String>,
+    /// Capabilities the stack needs.
+    pub capabilities: Vec<&'static str>,
+    /// Number of resources.
+    pub resources: usize,
+}
+
+/// Synthesizes every stack of the platform.
+pub fn synth(platform: &Platform) -> Assembly {
+    let stacks: Vec<Stack> = StackKind::ALL
+        .iter()
+        .map(|&kind| {
+            let template = match kind {
+                StackKind::Network => network::template(platform),
+                StackKind::Cluster => cluster::template(platform),
+            };
+            Stack {
+                kind,
+                name: platform.names.stack(kind),
+                template,
+            }
+        })
+        .collect();
+    let manifest = manifest(platform, &stacks);
+    Assembly { stacks, manifest }
+}
+
+fn manifest(p: &Platform, stacks: &[Stack]) -> Manifest {
+    let exporters: BTreeMap<String, String> = stacks
+        .iter()
+        .flat_map(|s| s.template.exports().into_iter().map(move |e| (e, s.name.clone())))
+        .collect();
+    let stacks = stacks
+        .iter()
+        .map(|s| {
+            let imports = refs::collect(&s.template).imports;
+            let depends_on: BTreeSet<String> = imports.iter().filter_map(|i| exporters.get(i).cloned()).collect();
+            let iam = s.template.resources.values().any(|r| r.kind.starts_with("AWS::IAM::"));
+            StackManifest {
+                name: s.name.clone(),
+                template: s.template_path(),
+                depends_on: depends_on.into_iter().collect(),
+                parameters: BTreeMap::new(),
+                outputs: s
+                    .template
+                    .outputs
+                    .iter()
+                    .map(|(k, o)| (k.clone(), o.export.as_ref().map(|e| e.name.clone())))
+                    .collect(),
+                imports: imports.into_iter().collect(),
+                capabilities: if iam { vec!["CAPABILITY_NAMED_IAM"] } else { vec![] },
+                resources: s.template.resources.len(),
+            }
+        })
+        .collect();
+    let n = &p.network;
+    let network = json!({
+        "cidr": n.cidr.to_string(),
+        "freeAddresses": n.free_addresses,
+        "zones": n.zones.iter().map(|z| json!({
+            "name": z.name,
+            "public": z.public.to_string(),
+            "private": z.private.to_string(),
+            "natGatewayZone": z.nat.map(|i| n.zones[n.nat_zones[i]].name.clone()),
+        })).collect::<Vec<_>>(),
+    });
+    Manifest {
+        format: "plinth.dev/assembly/v1alpha1",
+        platform: p.names.platform().to_owned(),
+        environment: p.metadata.environment.clone(),
+        account: p.aws.account.clone(),
+        region: p.aws.region.clone(),
+        network,
+        stacks,
+    }
+}

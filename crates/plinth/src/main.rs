@@ -1,1 +1,94 @@
-fn main() {}
+//! `plinth`: one YAML spec to a production-grade AWS EKS data platform.
+//!
+//! The binary is thin: it parses arguments, reads the spec, calls the pure core and writes
+//! what the core returns. One module per subcommand lives in `commands/`.
+//!
+//! Exit codes: 0 success; 1 the command ran but failed (e.g. output could not be written);
+//! 2 unusable input or usage (an invalid spec, a missing file, bad flags).
+
+mod commands;
+mod output;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// One YAML spec to a production-grade AWS EKS data platform.
+#[derive(Debug, Parser)]
+#[command(name = "plinth", version, about, propagate_version = true)]
+struct Cli {
+    /// When to color output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a spec and report every problem, located, at once.
+    Validate {
+        /// The platform spec.
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'o', value_enum, default_value_t = Format::Human)]
+        output: Format,
+    },
+    /// Write CloudFormation templates and synth.json for a spec.
+    Synth {
+        /// The platform spec.
+        spec: PathBuf,
+        /// Output directory [default: plinth.out/<environment>]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the spec (for editors: yaml-language-server).
+    Schema,
+}
+
+/// When to color output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Color when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
+
+/// Output format of reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Human,
+    /// For programs.
+    Json,
+}
+
+/// How a command ended.
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the command ran and found problems or could not finish.
+    Failure,
+    /// Exit 2: the input or usage is unusable.
+    BadInput,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let style = report::Style::new(cli.color);
+    let outcome = match cli.command {
+        Command::Validate { spec, output } => commands::validate::run(&spec, output, style),
+        Command::Synth { spec, out } => commands::synth::run(&spec, out.as_deref(), style),
+        Command::Schema => commands::schema::run(),
+    };
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::Failure => ExitCode::from(1),
+        Outcome::BadInput => ExitCode::from(2),
+    }
+}

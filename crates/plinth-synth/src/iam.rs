@@ -1,0 +1,49 @@
+//! IAM building blocks shared by the stacks.
+
+use plinth_cfn::Expr;
+use serde_json::{Value, json};
+
+/// A trust policy letting an AWS service assume the role.
+pub fn trust_service(service: Value) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": service },
+            "Action": "sts:AssumeRole",
+        }],
+    })
+}
+
+/// A trust policy for EKS Pod Identity (`pods.eks.amazonaws.com` needs `sts:TagSession` too).
+pub fn trust_pod_identity() -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": "pods.eks.amazonaws.com" },
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+        }],
+    })
+}
+
+/// `ec2.${AWS::URLSuffix}`, which is right in every partition.
+pub fn ec2_service() -> Value {
+    Expr::sub("ec2.${AWS::URLSuffix}")
+}
+
+/// The ARN of an AWS managed policy, e.g. `AmazonEKSClusterPolicy` or
+/// `service-role/AmazonEBSCSIDriverPolicy`.
+pub fn managed(name: &str) -> Value {
+    Expr::arn(&format!("iam::aws:policy/{name}"))
+}
+
+/// A policy document from statements.
+pub fn document(statements: Vec<Value>) -> Value {
+    json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
+/// An inline policy for a role's `Policies` property.
+pub fn inline(name: &str, statements: Vec<Value>) -> Value {
+    json!({ "PolicyName": name, "PolicyDocument": document(statements) })
+}

@@ -1,0 +1,48 @@
+//! `plinth validate`: every problem in a spec, located, at once.
+
+use std::path::Path;
+
+use crate::report::{self, Source, Style};
+use crate::{Format, Outcome};
+
+/// Validates the spec at `path`.
+pub fn run(path: &Path, format: Format, style: Style) -> Outcome {
+    if format == Format::Json {
+        let file = match super::read_spec(path) {
+            Ok(f) => f,
+            Err(msg) => {
+                eprintln!("{msg}");
+                return Outcome::BadInput;
+            }
+        };
+        let loaded = plinth_spec::load(&file.text);
+        let source = Source { path, text: &file.text };
+        let mut out = report::json(&source, &loaded.diagnostics);
+        out["valid"] = serde_json::Value::Bool(loaded.platform.is_some());
+        println!("{}", serde_json::to_string_pretty(&out).expect("a JSON value serializes"));
+        return if loaded.platform.is_some() { Outcome::Success } else { Outcome::BadInput };
+    }
+    let Some((_, loaded)) = super::load_and_report(path, style) else {
+        return Outcome::BadInput;
+    };
+    match loaded.platform {
+        Some(p) => {
+            let n = &p.network;
+            println!(
+                "{} is valid ({}): platform {}, {} zones, network {} with {} addresses left after {} subnets",
+                path.display(),
+                report::counts(&loaded.diagnostics),
+                p.names.platform(),
+                n.zones.len(),
+                n.cidr,
+                n.free_addresses,
+                n.zones.len() * 2,
+            );
+            Outcome::Success
+        }
+        None => {
+            eprintln!("{} is invalid: {}", path.display(), report::counts(&loaded.diagnostics));
+            Outcome::BadInput
+        }
+    }
+}
