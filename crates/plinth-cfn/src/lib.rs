@@ -68,7 +68,13 @@ impl Template {
     }
 
     /// Adds an output, exported under `export` when given.
-    pub fn output(&mut self, name: &str, description: &str, value: impl Into<Value>, export: Option<String>) {
+    pub fn output(
+        &mut self,
+        name: &str,
+        description: &str,
+        value: impl Into<Value>,
+        export: Option<String>,
+    ) {
         self.outputs.insert(
             name.to_owned(),
             Output {

@@ -40,7 +40,9 @@ pub fn dangling(template: &Template) -> Vec<String> {
         .local
         .into_iter()
         .filter(|id| {
-            !id.starts_with("AWS::") && !template.resources.contains_key(id) && !template.parameters.contains_key(id)
+            !id.starts_with("AWS::")
+                && !template.resources.contains_key(id)
+                && !template.parameters.contains_key(id)
         })
         .collect()
 }
@@ -59,7 +61,9 @@ fn walk(v: &Value, out: &mut References) {
             match map.get("Fn::Sub") {
                 Some(Value::String(text)) => placeholders(text, &BTreeSet::new(), out),
                 Some(Value::Array(parts)) => {
-                    if let (Some(Value::String(text)), Some(Value::Object(vars))) = (parts.first(), parts.get(1)) {
+                    if let (Some(Value::String(text)), Some(Value::Object(vars))) =
+                        (parts.first(), parts.get(1))
+                    {
                         let own: BTreeSet<String> = vars.keys().cloned().collect();
                         placeholders(text, &own, out);
                     }
@@ -117,7 +121,10 @@ mod tests {
         let refs = collect(&t);
         let local: Vec<_> = refs.local.iter().map(String::as_str).collect();
         assert_eq!(local, ["AWS::Partition", "B", "C", "D", "E"]);
-        assert_eq!(refs.imports.into_iter().collect::<Vec<_>>(), ["prefix-VpcId"]);
+        assert_eq!(
+            refs.imports.into_iter().collect::<Vec<_>>(),
+            ["prefix-VpcId"]
+        );
         assert_eq!(dangling(&t), ["B", "C", "D", "E"]);
     }
 }

@@ -94,12 +94,42 @@ pub enum Support {
 
 /// Kubernetes minor versions EKS supports, newest last, as of the calendar read above.
 pub const KUBERNETES_VERSIONS: &[(u32, Support)] = &[
-    (31, Support::Extended { until: "2026-11-26" }),
-    (32, Support::Extended { until: "2027-03-23" }),
-    (33, Support::Extended { until: "2027-07-29" }),
-    (34, Support::Standard { until: "2026-12-02" }),
-    (35, Support::Standard { until: "2027-03-27" }),
-    (36, Support::Standard { until: "2027-08-02" }),
+    (
+        31,
+        Support::Extended {
+            until: "2026-11-26",
+        },
+    ),
+    (
+        32,
+        Support::Extended {
+            until: "2027-03-23",
+        },
+    ),
+    (
+        33,
+        Support::Extended {
+            until: "2027-07-29",
+        },
+    ),
+    (
+        34,
+        Support::Standard {
+            until: "2026-12-02",
+        },
+    ),
+    (
+        35,
+        Support::Standard {
+            until: "2027-03-27",
+        },
+    ),
+    (
+        36,
+        Support::Standard {
+            until: "2027-08-02",
+        },
+    ),
 ];
 
 /// Newest Kubernetes minor (1.x) that a Karpenter minor (1.y) supports.
@@ -107,5 +137,6 @@ pub const KARPENTER_MAX_KUBERNETES: &[(u32, u32)] = &[(5, 33), (6, 33), (7, 34),
 
 /// Retention periods CloudWatch Logs accepts, in days.
 pub const LOG_RETENTION_DAYS: &[u32] = &[
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
 ];

@@ -56,7 +56,10 @@ fn load_into(source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Platform
         diagnostics.push(
             Diagnostic::error(
                 "spec::too-large",
-                format!("the spec is {} bytes; plinth reads at most {MAX_SPEC_BYTES}", source.len()),
+                format!(
+                    "the spec is {} bytes; plinth reads at most {MAX_SPEC_BYTES}",
+                    source.len()
+                ),
             )
             .at(Some(Span::new(0, 0)))
             .help("a platform spec is a few kilobytes; this file is not one"),
@@ -68,19 +71,31 @@ fn load_into(source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Platform
     diagnostics.extend(yaml_diags);
     let mut doc = doc?;
     let structure = structure::check(&doc);
-    let blocking = structure.diagnostics.len() > structure.unknown_fields.len();
     diagnostics.extend(structure.diagnostics);
-    if blocking {
+    if structure.blocking {
         return None;
     }
-    // Unknown fields are reported; dropping them lets the semantic checks run in the same pass.
-    for pointer in &structure.unknown_fields {
-        remove(&mut doc.value, pointer);
+    // Every repair has been reported; applying them lets the semantic checks run in the same
+    // pass, so one run shows every problem.
+    for repair in &structure.repairs {
+        match repair {
+            structure::Repair::Remove(pointer) => {
+                remove(&mut doc.value, pointer);
+            }
+            structure::Repair::Rename { from, to } => {
+                if let Some(v) = remove(&mut doc.value, from) {
+                    insert(&mut doc.value, to, v);
+                }
+            }
+        }
     }
     let raw: raw::RawSpec = match serde_json::from_value(doc.value) {
         Ok(raw) => raw,
         Err(e) => {
-            diagnostics.push(Diagnostic::error("spec::invalid", format!("the spec does not match its schema: {e}")));
+            diagnostics.push(Diagnostic::error(
+                "spec::invalid",
+                format!("the spec does not match its schema: {e}"),
+            ));
             return None;
         }
     };
@@ -92,10 +107,21 @@ fn load_into(source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Platform
     platform
 }
 
-fn remove(value: &mut serde_json::Value, pointer: &str) {
-    let Some((parent, key)) = pointer.rsplit_once('/') else { return };
+fn remove(value: &mut serde_json::Value, pointer: &str) -> Option<serde_json::Value> {
+    let (parent, key) = pointer.rsplit_once('/')?;
+    let key = key.replace("~1", "/").replace("~0", "~");
+    match value.pointer_mut(parent) {
+        Some(serde_json::Value::Object(map)) => map.remove(&key),
+        _ => None,
+    }
+}
+
+fn insert(value: &mut serde_json::Value, pointer: &str, v: serde_json::Value) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
     let key = key.replace("~1", "/").replace("~0", "~");
     if let Some(serde_json::Value::Object(map)) = value.pointer_mut(parent) {
-        map.remove(&key);
+        map.insert(key, v);
     }
 }

@@ -11,11 +11,13 @@ use ipnet::Ipv4Net;
 pub use crate::facts::Partition;
 pub use crate::names::{NameKind, Names, StackKind};
 pub use crate::raw::{
-    AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, KafkaFlavour, LogType, MetadataEngine, TaintEffect,
+    AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, KafkaFlavour, LogType, MetadataEngine,
+    TaintEffect,
 };
 
 /// A validated platform.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Platform {
     /// Identity, tags and labels.
     pub metadata: Metadata,
@@ -33,7 +35,6 @@ pub struct Platform {
     pub druid: Option<Druid>,
     /// Every derived name.
     pub names: Names,
-    pub(crate) _sealed: (),
 }
 
 /// Identity of the deployment.

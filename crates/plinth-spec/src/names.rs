@@ -106,11 +106,22 @@ impl StackKind {
 }
 
 /// Karpenter interruption rules, by the event they catch.
-pub const KARPENTER_RULES: [&str; 4] = ["scheduled-change", "spot-interruption", "rebalance", "state-change"];
+pub const KARPENTER_RULES: [&str; 4] = [
+    "scheduled-change",
+    "spot-interruption",
+    "rebalance",
+    "state-change",
+];
 
 impl Names {
     /// The naming scheme for a deployment id, stack prefix parts and optional Druid release.
-    pub(crate) fn new(id: &str, organization: &str, name: &str, alias: &str, druid_release: Option<&str>) -> Self {
+    pub(crate) fn new(
+        id: &str,
+        organization: &str,
+        name: &str,
+        alias: &str,
+        druid_release: Option<&str>,
+    ) -> Self {
         Self {
             id: id.to_owned(),
             prefix: format!("{organization}-{name}-{alias}"),
@@ -200,7 +211,10 @@ impl Names {
         let mut out = vec![
             (NameKind::Stack, self.stack(StackKind::Network)),
             (NameKind::Stack, self.stack(StackKind::Cluster)),
-            (NameKind::Export, self.export("KarpenterInterruptionQueueName")),
+            (
+                NameKind::Export,
+                self.export("KarpenterInterruptionQueueName"),
+            ),
             (NameKind::EksCluster, self.cluster()),
             (NameKind::IamRole, self.flow_log_role()),
             (NameKind::IamRole, self.cluster_role("karpenter-node")),
@@ -209,7 +223,11 @@ impl Names {
             (NameKind::KmsAlias, self.kms_alias("ebs-encryption")),
             (NameKind::LogGroup, self.flow_log_group()),
         ];
-        out.extend(KARPENTER_RULES.iter().map(|r| (NameKind::EventRule, self.karpenter_rule(r))));
+        out.extend(
+            KARPENTER_RULES
+                .iter()
+                .map(|r| (NameKind::EventRule, self.karpenter_rule(r))),
+        );
         for ng in node_groups {
             out.push((NameKind::Nodegroup, self.nodegroup(ng)));
             out.push((NameKind::LaunchTemplate, self.nodegroup(ng)));

@@ -66,9 +66,26 @@ fn strip_null(schema: &mut Value) {
 pub struct Structure {
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
-    /// JSON pointers of unknown fields; removing them leaves a document that may still
-    /// deserialize, so semantic checks can run in the same pass.
-    pub unknown_fields: Vec<String>,
+    /// Repairs that leave a document the semantic checks can still read, so one run reports
+    /// everything: unknown fields are dropped, and a misspelt required field is read under its
+    /// right name. Each repair has its diagnostic above; none of them makes the spec valid.
+    pub repairs: Vec<Repair>,
+    /// Whether some problem cannot be repaired.
+    pub blocking: bool,
+}
+
+/// A change to the document made only to keep validating after a reported error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repair {
+    /// Drop the field at this pointer.
+    Remove(String),
+    /// Move the field at `from` to `to` (a typo of a required field).
+    Rename {
+        /// The misspelt field.
+        from: String,
+        /// Where it belongs.
+        to: String,
+    },
 }
 
 /// Checks `doc` against the spec schema.
@@ -77,58 +94,137 @@ pub fn check(doc: &Document) -> Structure {
     let validator = VALIDATOR.get_or_init(|| {
         jsonschema::validator_for(json_schema()).expect("the generated spec schema is valid")
     });
-    let mut out = Structure {
-        diagnostics: Vec::new(),
-        unknown_fields: Vec::new(),
-    };
+    let mut found = Found::default();
     for error in validator.iter_errors(&doc.value) {
         let pointer = error.instance_path().as_str().to_owned();
-        describe(doc, &pointer, error.kind(), error.instance(), &mut out);
+        describe(doc, &pointer, error.kind(), error.instance(), &mut found);
     }
+    let mut out = Structure {
+        diagnostics: Vec::new(),
+        repairs: Vec::new(),
+        blocking: found.other,
+    };
+    let mut renamed = Vec::new();
+    for (parent, key, suggestion) in &found.unknown {
+        let from = format!("{parent}/{}", escape_pointer(key));
+        match suggestion {
+            Some(right)
+                if found
+                    .missing
+                    .iter()
+                    .any(|(p, m, _)| p == parent && m == right) =>
+            {
+                renamed.push((parent.clone(), right.clone()));
+                out.repairs.push(Repair::Rename {
+                    from,
+                    to: format!("{parent}/{}", escape_pointer(right)),
+                });
+            }
+            _ => out.repairs.push(Repair::Remove(from)),
+        }
+    }
+    // A missing field explained by a misspelling is reported once, as the misspelling.
+    for (i, d) in found.diagnostics.into_iter().enumerate() {
+        let explained = found
+            .missing
+            .iter()
+            .any(|(p, m, idx)| *idx == i && renamed.iter().any(|(rp, rm)| rp == p && rm == m));
+        if !explained {
+            out.diagnostics.push(d);
+        }
+    }
+    out.blocking |= found
+        .missing
+        .iter()
+        .any(|(p, m, _)| !renamed.iter().any(|(rp, rm)| rp == p && rm == m));
     out.diagnostics.sort_by_key(|d| d.span.map(|s| s.start));
     out
 }
 
-fn describe(doc: &Document, pointer: &str, kind: &ValidationErrorKind, instance: &Value, out: &mut Structure) {
+#[derive(Default)]
+struct Found {
+    diagnostics: Vec<Diagnostic>,
+    /// (parent pointer, key, suggested field).
+    unknown: Vec<(String, String, Option<String>)>,
+    /// (parent pointer, field, index of its diagnostic).
+    missing: Vec<(String, String, usize)>,
+    /// Whether any other kind of problem was found.
+    other: bool,
+}
+
+fn describe(
+    doc: &Document,
+    pointer: &str,
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    out: &mut Found,
+) {
     let at = display_path(pointer);
     let spans = &doc.spans;
+    out.other |= !matches!(
+        kind,
+        ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. }
+    );
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let valid = field_names(pointer);
             for key in unexpected {
                 let child = format!("{pointer}/{}", escape_pointer(key));
-                let mut d = Diagnostic::error("spec::unknown-field", format!("unknown field `{key}`{}", in_(&at)))
-                    .at(spans.key(&child))
-                    .label("not a field here");
-                d = match closest(key, valid.iter().map(String::as_str)) {
+                let mut d = Diagnostic::error(
+                    "spec::unknown-field",
+                    format!("unknown field `{key}`{}", in_(&at)),
+                )
+                .at(spans.key(&child))
+                .label("not a field here");
+                let best = closest(key, valid.iter().map(String::as_str));
+                d = match best {
                     Some(best) => d.help(format!("did you mean `{best}`?")),
-                    None if !valid.is_empty() => d.help(format!("valid fields here: {}", valid.join(", "))),
+                    None if !valid.is_empty() => {
+                        d.help(format!("valid fields here: {}", valid.join(", ")))
+                    }
                     None => d,
                 };
                 out.diagnostics.push(d);
-                out.unknown_fields.push(child);
+                out.unknown
+                    .push((pointer.to_owned(), key.clone(), best.map(str::to_owned)));
             }
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            let mut d = Diagnostic::error("spec::missing-field", format!("missing field `{name}`{}", in_(&at)))
-                .at(spans.key(pointer))
-                .label(format!("`{name}` is required here"));
+            let mut d = Diagnostic::error(
+                "spec::missing-field",
+                format!("missing field `{name}`{}", in_(&at)),
+            )
+            .at(spans.key(pointer))
+            .label(format!("`{name}` is required here"));
             if let Some(desc) = field_description(pointer, name) {
-                d = d.help(format!("add `{name}`: {}", lower_first(&desc)));
+                d = d.help(format!(
+                    "add `{name}`: {}",
+                    lower_first(desc.trim_end_matches('.'))
+                ));
             }
+            out.missing
+                .push((pointer.to_owned(), name.to_owned(), out.diagnostics.len()));
             out.diagnostics.push(d);
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => article(&t.to_string()),
-                TypeKind::Multiple(set) => set.iter().map(|t| article(&t.to_string())).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| article(&t.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
             let found = json_kind(instance);
-            let mut d = Diagnostic::error("spec::wrong-type", format!("`{at}` must be {expected}, found {found}"))
-                .at(spans.value(pointer))
-                .label(format!("this is {found}"));
-            if expected.contains("string") && matches!(instance, Value::Number(_) | Value::Bool(_)) {
+            let mut d = Diagnostic::error(
+                "spec::wrong-type",
+                format!("`{at}` must be {expected}, found {found}"),
+            )
+            .at(spans.value(pointer))
+            .label(format!("this is {found}"));
+            if expected.contains("string") && matches!(instance, Value::Number(_) | Value::Bool(_))
+            {
                 d = d.help("quote the value so YAML keeps it as text (account ids, versions like \"1.30\" and ids with leading zeros lose their form unquoted)");
             } else if instance.is_null() {
                 d = d.help("give it a value, or remove the key");
@@ -143,32 +239,49 @@ fn describe(doc: &Document, pointer: &str, kind: &ValidationErrorKind, instance:
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            let mut d = Diagnostic::error("spec::invalid-value", format!("`{shown}` is not a valid value for `{at}`"))
-                .at(spans.value(pointer))
-                .label("not allowed");
+            let mut d = Diagnostic::error(
+                "spec::invalid-value",
+                format!("`{shown}` is not a valid value for `{at}`"),
+            )
+            .at(spans.value(pointer))
+            .label("not allowed");
             let best = closest(&shown, options.iter().map(String::as_str));
             d = match best {
-                Some(b) => d.help(format!("did you mean `{b}`? allowed: {}", options.join(", "))),
+                Some(b) => d.help(format!(
+                    "did you mean `{b}`? allowed: {}",
+                    options.join(", ")
+                )),
                 None => d.help(format!("allowed: {}", options.join(", "))),
             };
             out.diagnostics.push(d);
         }
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
             out.diagnostics.push(
-                Diagnostic::error("spec::out-of-range", format!("`{at}` is {instance}, below the minimum of {limit}"))
-                    .at(spans.value(pointer)),
+                Diagnostic::error(
+                    "spec::out-of-range",
+                    format!("`{at}` is {instance}, below the minimum of {limit}"),
+                )
+                .at(spans.value(pointer)),
             );
         }
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
             out.diagnostics.push(
-                Diagnostic::error("spec::out-of-range", format!("`{at}` is {instance}, above the maximum of {limit}"))
-                    .at(spans.value(pointer)),
+                Diagnostic::error(
+                    "spec::out-of-range",
+                    format!("`{at}` is {instance}, above the maximum of {limit}"),
+                )
+                .at(spans.value(pointer)),
             );
         }
         other => {
             out.diagnostics.push(
-                Diagnostic::error("spec::invalid-value", format!("`{at}` is invalid: {other:?}"))
-                    .at(spans.value(pointer)),
+                Diagnostic::error(
+                    "spec::invalid-value",
+                    format!("`{at}` is invalid: {other:?}"),
+                )
+                .at(spans.value(pointer)),
             );
         }
     }
@@ -180,7 +293,9 @@ pub fn display_path(pointer: &str) -> String {
     for token in pointer.split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");
         if token.bytes().all(|b| b.is_ascii_digit()) && !token.is_empty() {
-            out.push_str(&format!("[{token}]"));
+            out.push('[');
+            out.push_str(&token);
+            out.push(']');
         } else {
             if !out.is_empty() {
                 out.push('.');
@@ -188,11 +303,19 @@ pub fn display_path(pointer: &str) -> String {
             out.push_str(&token);
         }
     }
-    if out.is_empty() { "the spec".into() } else { out }
+    if out.is_empty() {
+        "the spec".into()
+    } else {
+        out
+    }
 }
 
 fn in_(at: &str) -> String {
-    if at == "the spec" { " at the top level".into() } else { format!(" in `{at}`") }
+    if at == "the spec" {
+        " at the top level".into()
+    } else {
+        format!(" in `{at}`")
+    }
 }
 
 fn article(t: &str) -> String {
@@ -244,8 +367,12 @@ fn schema_at(pointer: &str) -> Option<&'static Value> {
 
 fn deref<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
     for _ in 0..8 {
-        let Some(r) = node.get("$ref").and_then(Value::as_str) else { break };
-        let Some(target) = r.strip_prefix('#').and_then(|p| root.pointer(p)) else { break };
+        let Some(r) = node.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        let Some(target) = r.strip_prefix('#').and_then(|p| root.pointer(p)) else {
+            break;
+        };
         node = target;
     }
     node
@@ -262,12 +389,16 @@ fn field_names(pointer: &str) -> Vec<String> {
 fn field_description(pointer: &str, field: &str) -> Option<String> {
     let root = json_schema();
     let prop = schema_at(pointer)?.get("properties")?.get(field)?;
-    let desc = prop.get("description").or_else(|| deref(root, prop).get("description"))?;
+    let desc = prop
+        .get("description")
+        .or_else(|| deref(root, prop).get("description"))?;
     desc.as_str().map(str::to_owned)
 }
 
 fn allowed_values(pointer: &str) -> Vec<String> {
-    let Some(schema) = schema_at(pointer) else { return Vec::new() };
+    let Some(schema) = schema_at(pointer) else {
+        return Vec::new();
+    };
     let mut values = Vec::new();
     if let Some(e) = schema.get("enum").and_then(Value::as_array) {
         values.extend(e.iter().filter_map(Value::as_str).map(str::to_owned));
@@ -296,7 +427,10 @@ mod tests {
 
     #[test]
     fn paths_read_like_the_yaml() {
-        assert_eq!(display_path("/cluster/nodeGroups/0/name"), "cluster.nodeGroups[0].name");
+        assert_eq!(
+            display_path("/cluster/nodeGroups/0/name"),
+            "cluster.nodeGroups[0].name"
+        );
         assert_eq!(display_path(""), "the spec");
     }
 

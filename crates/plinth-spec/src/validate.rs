@@ -11,8 +11,8 @@ use ipnet::Ipv4Net;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{self, Support};
 use crate::model::{
-    Access, Addons, Arch, AwsTarget, Cluster, Druid, FlowLogs, GrafanaCloud, Karpenter, Metadata, Network, NodeGroup,
-    Observability, Platform, Principal, Taint, Zone,
+    Access, Addons, Arch, AwsTarget, Cluster, Druid, FlowLogs, GrafanaCloud, Karpenter, Metadata,
+    Network, NodeGroup, Observability, Platform, Principal, Taint, Zone,
 };
 use crate::names::Names;
 use crate::raw::{self, AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, RawSpec};
@@ -20,7 +20,12 @@ use crate::suggest::closest;
 use crate::yaml::SpanIndex;
 
 /// Addons that call AWS and so need the EKS Pod Identity agent.
-const POD_IDENTITY_ADDONS: &[&str] = &["vpc-cni", "aws-ebs-csi-driver", "amazon-cloudwatch-observability", "aws-efs-csi-driver"];
+const POD_IDENTITY_ADDONS: &[&str] = &[
+    "vpc-cni",
+    "aws-ebs-csi-driver",
+    "amazon-cloudwatch-observability",
+    "aws-efs-csi-driver",
+];
 
 /// Tags plinth itself puts on a resource at most; AWS allows 50 per resource.
 const PLINTH_TAGS: usize = 13;
@@ -28,7 +33,10 @@ const PLINTH_TAGS: usize = 13;
 /// Validates `raw`, resolving pointers through `spans`. Returns the platform when no error was
 /// found, and every diagnostic either way.
 pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diagnostic>) {
-    let mut cx = Cx { spans, diags: Vec::new() };
+    let mut cx = Cx {
+        spans,
+        diags: Vec::new(),
+    };
     let metadata = cx.metadata(&raw.metadata);
     let aws = cx.aws(&raw.aws);
     let network = cx.network(&raw.network, &aws);
@@ -55,7 +63,6 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             observability,
             druid,
             names,
-            _sealed: (),
         }),
         _ => None,
     };
@@ -68,13 +75,23 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn error(&mut self, code: &'static str, pointer: &str, message: impl Into<String>) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        code: &'static str,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::error(code, message).at(self.spans.value(pointer));
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn warning(&mut self, code: &'static str, pointer: &str, message: impl Into<String>) -> &mut Diagnostic {
+    fn warning(
+        &mut self,
+        code: &'static str,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::warning(code, message).at(self.spans.value(pointer));
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -85,40 +102,81 @@ impl Cx<'_> {
             self.error("spec::invalid-name", pointer, format!("{what} `{value}` is not a valid name"))
                 .help = Some("use lowercase letters, digits and `-`, starting with a letter and not ending with `-`".into());
         } else if value.len() > max {
-            self.error("spec::name-too-long", pointer, format!("{what} `{value}` is {} characters long; at most {max} are allowed", value.len()))
-                .help = Some("pick a shorter name; it is a prefix of AWS resource names".into());
+            self.error(
+                "spec::name-too-long",
+                pointer,
+                format!(
+                    "{what} `{value}` is {} characters long; at most {max} are allowed",
+                    value.len()
+                ),
+            )
+            .help = Some("pick a shorter name; it is a prefix of AWS resource names".into());
         }
     }
 
     fn metadata(&mut self, m: &raw::Metadata) -> Metadata {
         self.slug("/metadata/id", "id", &m.id, 20);
-        self.slug("/metadata/organization", "organization", &m.organization, 32);
+        self.slug(
+            "/metadata/organization",
+            "organization",
+            &m.organization,
+            32,
+        );
         self.slug("/metadata/name", "name", &m.name, 32);
         self.slug("/metadata/alias", "alias", &m.alias, 32);
         self.slug("/metadata/environment", "environment", &m.environment, 32);
-        if m.version.is_empty() || m.version.len() > 64 || !m.version.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-            self.error("spec::invalid-value", "/metadata/version", format!("version `{}` is not a valid tag value", m.version))
-                .help = Some("use letters, digits, `.`, `_` and `-`, e.g. `v1`".into());
+        if m.version.is_empty()
+            || m.version.len() > 64
+            || !m
+                .version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            self.error(
+                "spec::invalid-value",
+                "/metadata/version",
+                format!("version `{}` is not a valid tag value", m.version),
+            )
+            .help = Some("use letters, digits, `.`, `_` and `-`, e.g. `v1`".into());
         }
         if !is_dns_name(&m.domain) {
-            self.error("spec::invalid-domain", "/metadata/domain", format!("domain `{}` is not a DNS name", m.domain))
-                .help = Some("it prefixes tag and label keys, e.g. `data.example.com`".into());
+            self.error(
+                "spec::invalid-domain",
+                "/metadata/domain",
+                format!("domain `{}` is not a DNS name", m.domain),
+            )
+            .help = Some("it prefixes tag and label keys, e.g. `data.example.com`".into());
         }
         if m.tags.len() + PLINTH_TAGS > 50 {
-            self.error("spec::too-many-tags", "/metadata/tags", format!("{} extra tags plus plinth's {PLINTH_TAGS} exceed AWS's 50 tags per resource", m.tags.len()));
+            self.error(
+                "spec::too-many-tags",
+                "/metadata/tags",
+                format!(
+                    "{} extra tags plus plinth's {PLINTH_TAGS} exceed AWS's 50 tags per resource",
+                    m.tags.len()
+                ),
+            );
         }
         for (k, v) in &m.tags {
             let p = format!("/metadata/tags/{}", crate::yaml::escape_pointer(k));
-            let allowed = |s: &str| s.chars().all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c));
-            if k.is_empty() || k.len() > 128 || !allowed(k) || k.to_lowercase().starts_with("aws:") {
+            let allowed = |s: &str| {
+                s.chars()
+                    .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c))
+            };
+            if k.is_empty() || k.len() > 128 || !allowed(k) || k.to_lowercase().starts_with("aws:")
+            {
                 let d = Diagnostic::error("spec::invalid-tag", format!("tag key `{k}` is not allowed"))
                     .at(self.spans.key(&p))
                     .help("keys are 1–128 letters, digits, spaces and `_.:/=+-@`, and may not start with `aws:`");
                 self.diags.push(d);
             }
             if v.len() > 256 || !allowed(v) {
-                self.error("spec::invalid-tag", &p, format!("tag value `{v}` is not allowed"))
-                    .help = Some("values are up to 256 letters, digits, spaces and `_.:/=+-@`".into());
+                self.error(
+                    "spec::invalid-tag",
+                    &p,
+                    format!("tag value `{v}` is not allowed"),
+                )
+                .help = Some("values are up to 256 letters, digits, spaces and `_.:/=+-@`".into());
             }
         }
         Metadata {
@@ -135,12 +193,20 @@ impl Cx<'_> {
 
     fn aws(&mut self, a: &raw::Aws) -> AwsTarget {
         if a.account.len() != 12 || !a.account.bytes().all(|b| b.is_ascii_digit()) {
-            self.error("spec::invalid-account", "/aws/account", format!("account `{}` is not a 12-digit AWS account id", a.account))
-                .help = Some("quote it so YAML keeps leading zeros: account: \"012345678901\"".into());
+            self.error(
+                "spec::invalid-account",
+                "/aws/account",
+                format!("account `{}` is not a 12-digit AWS account id", a.account),
+            )
+            .help = Some("quote it so YAML keeps leading zeros: account: \"012345678901\"".into());
         }
         let partition = facts::partition_of(&a.region).unwrap_or_else(|| {
             let known = facts::REGIONS.iter().map(|(r, _)| *r);
-            let d = self.error("spec::unknown-region", "/aws/region", format!("`{}` is not an AWS region where EKS runs", a.region));
+            let d = self.error(
+                "spec::unknown-region",
+                "/aws/region",
+                format!("`{}` is not an AWS region where EKS runs", a.region),
+            );
             d.help = Some(match closest(&a.region, known) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "use a region code such as `us-west-2`".into(),
@@ -158,30 +224,63 @@ impl Cx<'_> {
         let cidr = self.cidr("/network/cidr", &n.cidr);
         if let Some(c) = cidr {
             if !(16..=24).contains(&c.prefix_len()) {
-                self.error("spec::invalid-cidr", "/network/cidr", format!("a VPC of /{} is outside the /16 to /24 plinth supports", c.prefix_len()))
-                    .help = Some("EKS needs room for nodes and pods; /16 is usual".into());
+                self.error(
+                    "spec::invalid-cidr",
+                    "/network/cidr",
+                    format!(
+                        "a VPC of /{} is outside the /16 to /24 plinth supports",
+                        c.prefix_len()
+                    ),
+                )
+                .help = Some("EKS needs room for nodes and pods; /16 is usual".into());
             } else if !is_private(c) {
-                self.warning("spec::public-cidr", "/network/cidr", format!("{c} is not a private (RFC 1918) range"))
-                    .help = Some("use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 unless you own this range".into());
+                self.warning(
+                    "spec::public-cidr",
+                    "/network/cidr",
+                    format!("{c} is not a private (RFC 1918) range"),
+                )
+                .help = Some(
+                    "use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 unless you own this range"
+                        .into(),
+                );
             }
         }
         let zones_ok = self.zones(n, aws);
         let count = n.availability_zones.len();
         if n.nat_gateways as usize > count {
-            self.error("spec::invalid-nat-count", "/network/natGateways", format!("{} NAT gateways for {count} availability zones", n.nat_gateways))
-                .help = Some(format!("use 0 to {count}: at most one NAT gateway per zone"));
+            self.error(
+                "spec::invalid-nat-count",
+                "/network/natGateways",
+                format!(
+                    "{} NAT gateways for {count} availability zones",
+                    n.nat_gateways
+                ),
+            )
+            .help = Some(format!(
+                "use 0 to {count}: at most one NAT gateway per zone"
+            ));
         } else if n.nat_gateways == 0 {
             self.warning("spec::no-nat", "/network/natGateways", "no NAT gateways: private subnets have no route to the internet")
                 .help = Some("nodes cannot pull images or reach AWS APIs without NAT or VPC endpoints; use at least 1".into());
         }
         let flow_logs = self.flow_logs(n.flow_logs.as_ref());
-        let public = self.prefix("/network/subnets/public/prefixLength", n.subnets.public.prefix_length, cidr);
-        let private = self.prefix("/network/subnets/private/prefixLength", n.subnets.private.prefix_length, cidr);
+        let public = self.prefix(
+            "/network/subnets/public/prefixLength",
+            n.subnets.public.prefix_length,
+            cidr,
+        );
+        let private = self.prefix(
+            "/network/subnets/private/prefixLength",
+            n.subnets.private.prefix_length,
+            cidr,
+        );
         let (cidr, public, private) = (cidr?, public?, private?);
         if !zones_ok {
             return None;
         }
-        let mut blocks: Vec<(usize, bool, u8)> = (0..count).flat_map(|i| [(i, true, public), (i, false, private)]).collect();
+        let mut blocks: Vec<(usize, bool, u8)> = (0..count)
+            .flat_map(|i| [(i, true, public), (i, false, private)])
+            .collect();
         let Some((allocated, free)) = allocate(cidr, &mut blocks) else {
             let needed: u64 = count as u64 * ((1u64 << (32 - public)) + (1u64 << (32 - private)));
             self.error("spec::subnets-do-not-fit", "/network/subnets", format!("{count} public /{public} and {count} private /{private} subnets need {needed} addresses; {cidr} has {}", 1u64 << (32 - cidr.prefix_len())))
@@ -212,14 +311,22 @@ impl Cx<'_> {
     fn cidr(&mut self, pointer: &str, text: &str) -> Option<Ipv4Net> {
         match text.parse::<Ipv4Net>() {
             Ok(net) if net.network() != net.addr() => {
-                self.error("spec::invalid-cidr", pointer, format!("`{text}` has host bits set"))
-                    .help = Some(format!("did you mean `{}`?", net.trunc()));
+                self.error(
+                    "spec::invalid-cidr",
+                    pointer,
+                    format!("`{text}` has host bits set"),
+                )
+                .help = Some(format!("did you mean `{}`?", net.trunc()));
                 None
             }
             Ok(net) => Some(net),
             Err(_) => {
-                self.error("spec::invalid-cidr", pointer, format!("`{text}` is not an IPv4 CIDR block"))
-                    .help = Some("write it as address/prefix, e.g. `10.0.0.0/16`".into());
+                self.error(
+                    "spec::invalid-cidr",
+                    pointer,
+                    format!("`{text}` is not an IPv4 CIDR block"),
+                )
+                .help = Some("write it as address/prefix, e.g. `10.0.0.0/16`".into());
                 None
             }
         }
@@ -238,8 +345,12 @@ impl Cx<'_> {
         let zones = &n.availability_zones;
         let mut ok = true;
         if !(2..=6).contains(&zones.len()) {
-            self.error("spec::invalid-zone-count", "/network/availabilityZones", format!("{} availability zones given; EKS needs 2 to 6", zones.len()))
-                .help = Some("EKS requires subnets in at least two zones; three is usual".into());
+            self.error(
+                "spec::invalid-zone-count",
+                "/network/availabilityZones",
+                format!("{} availability zones given; EKS needs 2 to 6", zones.len()),
+            )
+            .help = Some("EKS requires subnets in at least two zones; three is usual".into());
             ok = false;
         }
         let mut seen = BTreeSet::new();
@@ -247,8 +358,15 @@ impl Cx<'_> {
             let p = format!("/network/availabilityZones/{i}");
             let suffix = z.strip_prefix(aws.region.as_str());
             if !suffix.is_some_and(|s| s.len() == 1 && s.bytes().all(|b| b.is_ascii_lowercase())) {
-                self.error("spec::zone-not-in-region", &p, format!("`{z}` is not an availability zone of {}", aws.region))
-                    .help = Some(format!("zones of {r} are named `{r}a`, `{r}b`, …", r = aws.region));
+                self.error(
+                    "spec::zone-not-in-region",
+                    &p,
+                    format!("`{z}` is not an availability zone of {}", aws.region),
+                )
+                .help = Some(format!(
+                    "zones of {r} are named `{r}a`, `{r}b`, …",
+                    r = aws.region
+                ));
                 ok = false;
             }
             if !seen.insert(z) {
@@ -261,8 +379,12 @@ impl Cx<'_> {
 
     fn flow_logs(&mut self, f: Option<&raw::FlowLogs>) -> Option<FlowLogs> {
         if f.and_then(|f| f.enabled) == Some(false) {
-            self.warning("spec::flow-logs-off", "/network/flowLogs/enabled", "VPC flow logs are off")
-                .help = Some("without them there is no record of traffic for incident response".into());
+            self.warning(
+                "spec::flow-logs-off",
+                "/network/flowLogs/enabled",
+                "VPC flow logs are off",
+            )
+            .help = Some("without them there is no record of traffic for incident response".into());
             return None;
         }
         let retention = f.and_then(|f| f.retention_days).unwrap_or(30);
@@ -275,9 +397,17 @@ impl Cx<'_> {
 
     fn retention(&mut self, pointer: &str, days: u32) {
         if !facts::LOG_RETENTION_DAYS.contains(&days) {
-            let nearest = facts::LOG_RETENTION_DAYS.iter().min_by_key(|d| d.abs_diff(days)).copied().unwrap_or(30);
-            self.error("spec::invalid-retention", pointer, format!("CloudWatch Logs cannot keep logs for {days} days"))
-                .help = Some(format!("the nearest allowed value is {nearest}"));
+            let nearest = facts::LOG_RETENTION_DAYS
+                .iter()
+                .min_by_key(|d| d.abs_diff(days))
+                .copied()
+                .unwrap_or(30);
+            self.error(
+                "spec::invalid-retention",
+                pointer,
+                format!("CloudWatch Logs cannot keep logs for {days} days"),
+            )
+            .help = Some(format!("the nearest allowed value is {nearest}"));
         }
     }
 
@@ -286,16 +416,27 @@ impl Cx<'_> {
         let mut public_access_cidrs = Vec::new();
         if let Some(cidrs) = &c.public_access_cidrs {
             if c.endpoint_access == EndpointAccess::Private {
-                self.error("spec::public-cidrs-on-private", "/cluster/publicAccessCidrs", "publicAccessCidrs is set but the endpoint is private")
-                    .help = Some("remove publicAccessCidrs, or use endpointAccess: public-and-private".into());
+                self.error(
+                    "spec::public-cidrs-on-private",
+                    "/cluster/publicAccessCidrs",
+                    "publicAccessCidrs is set but the endpoint is private",
+                )
+                .help = Some(
+                    "remove publicAccessCidrs, or use endpointAccess: public-and-private".into(),
+                );
             }
             for (i, text) in cidrs.iter().enumerate() {
-                public_access_cidrs.extend(self.cidr(&format!("/cluster/publicAccessCidrs/{i}"), text));
+                public_access_cidrs
+                    .extend(self.cidr(&format!("/cluster/publicAccessCidrs/{i}"), text));
             }
         }
         let logging: BTreeSet<_> = c.logging.iter().copied().collect();
         if logging.len() < c.logging.len() {
-            self.warning("spec::duplicate-log-type", "/cluster/logging", "a log type is listed more than once");
+            self.warning(
+                "spec::duplicate-log-type",
+                "/cluster/logging",
+                "a log type is listed more than once",
+            );
         }
         let log_retention_days = c.log_retention_days.unwrap_or(90);
         self.retention("/cluster/logRetentionDays", log_retention_days);
@@ -317,11 +458,23 @@ impl Cx<'_> {
     }
 
     fn kubernetes_version(&mut self, v: &str) -> Option<u32> {
-        let supported = || facts::KUBERNETES_VERSIONS.iter().map(|(m, _)| format!("1.{m}")).collect::<Vec<_>>().join(", ");
+        let supported = || {
+            facts::KUBERNETES_VERSIONS
+                .iter()
+                .map(|(m, _)| format!("1.{m}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let minor = v.strip_prefix("1.").and_then(|m| m.parse::<u32>().ok());
-        let Some(&(minor, support)) = minor.and_then(|m| facts::KUBERNETES_VERSIONS.iter().find(|(s, _)| *s == m)) else {
-            self.error("spec::unsupported-kubernetes", "/cluster/version", format!("Kubernetes `{v}` is not a version EKS supports"))
-                .help = Some(format!("supported: {}", supported()));
+        let Some(&(minor, support)) =
+            minor.and_then(|m| facts::KUBERNETES_VERSIONS.iter().find(|(s, _)| *s == m))
+        else {
+            self.error(
+                "spec::unsupported-kubernetes",
+                "/cluster/version",
+                format!("Kubernetes `{v}` is not a version EKS supports"),
+            )
+            .help = Some(format!("supported: {}", supported()));
             return None;
         };
         if let Support::Extended { until } = support {
@@ -335,7 +488,11 @@ impl Cx<'_> {
         for (name, version) in &c.addons {
             let p = format!("/cluster/addons/{name}");
             if !is_slug(name) {
-                let d = Diagnostic::error("spec::invalid-addon", format!("`{name}` is not an EKS addon name")).at(self.spans.key(&p));
+                let d = Diagnostic::error(
+                    "spec::invalid-addon",
+                    format!("`{name}` is not an EKS addon name"),
+                )
+                .at(self.spans.key(&p));
                 self.diags.push(d);
             }
             let Some((major, addon_minor)) = parse_eks_addon_version(version) else {
@@ -357,27 +514,58 @@ impl Cx<'_> {
                 }
             }
         }
-        let needs_agent: Vec<&str> = POD_IDENTITY_ADDONS.iter().copied().filter(|a| c.addons.contains_key(*a)).collect();
-        if !c.addons.contains_key("eks-pod-identity-agent") && (!needs_agent.is_empty() || c.karpenter.is_some()) {
+        let needs_agent: Vec<&str> = POD_IDENTITY_ADDONS
+            .iter()
+            .copied()
+            .filter(|a| c.addons.contains_key(*a))
+            .collect();
+        if !c.addons.contains_key("eks-pod-identity-agent")
+            && (!needs_agent.is_empty() || c.karpenter.is_some())
+        {
             let mut users = needs_agent.join(", ");
             if c.karpenter.is_some() {
-                users.push_str(if users.is_empty() { "karpenter" } else { ", karpenter" });
+                users.push_str(if users.is_empty() {
+                    "karpenter"
+                } else {
+                    ", karpenter"
+                });
             }
-            self.error("spec::missing-pod-identity-agent", "/cluster/addons", format!("{users} use EKS Pod Identity, but the eks-pod-identity-agent addon is missing"))
-                .help = Some("add `eks-pod-identity-agent: v1.3.9-eksbuild.3` (or newer) to cluster.addons".into());
+            self.error(
+                "spec::missing-pod-identity-agent",
+                "/cluster/addons",
+                format!(
+                    "{users} use EKS Pod Identity, but the eks-pod-identity-agent addon is missing"
+                ),
+            )
+            .help = Some(
+                "add `eks-pod-identity-agent: v1.3.9-eksbuild.3` (or newer) to cluster.addons"
+                    .into(),
+            );
         }
         for core in ["vpc-cni", "kube-proxy", "coredns"] {
             if !c.addons.contains_key(core) {
-                self.warning("spec::unmanaged-core-addon", "/cluster/addons", format!("{core} is not pinned as a managed addon"))
-                    .help = Some(format!("EKS installs a default {core} that nothing upgrades; pin it in cluster.addons"));
+                self.warning(
+                    "spec::unmanaged-core-addon",
+                    "/cluster/addons",
+                    format!("{core} is not pinned as a managed addon"),
+                )
+                .help = Some(format!(
+                    "EKS installs a default {core} that nothing upgrades; pin it in cluster.addons"
+                ));
             }
         }
     }
 
     fn node_groups(&mut self, c: &raw::Cluster) -> Vec<NodeGroup> {
         if c.node_groups.is_empty() {
-            self.error("spec::no-node-groups", "/cluster/nodeGroups", "the cluster has no managed node group")
-                .help = Some("Karpenter, CoreDNS and the addons need a managed node group to run on".into());
+            self.error(
+                "spec::no-node-groups",
+                "/cluster/nodeGroups",
+                "the cluster has no managed node group",
+            )
+            .help = Some(
+                "Karpenter, CoreDNS and the addons need a managed node group to run on".into(),
+            );
         }
         let mut names = BTreeSet::new();
         let mut out = Vec::new();
@@ -385,31 +573,65 @@ impl Cx<'_> {
             let p = format!("/cluster/nodeGroups/{i}");
             self.slug(&format!("{p}/name"), "node group name", &ng.name, 32);
             if !names.insert(ng.name.as_str()) {
-                self.error("spec::duplicate-node-group", &format!("{p}/name"), format!("node group `{}` is defined twice", ng.name));
+                self.error(
+                    "spec::duplicate-node-group",
+                    &format!("{p}/name"),
+                    format!("node group `{}` is defined twice", ng.name),
+                );
             }
             if ng.max_size == 0 {
-                self.error("spec::invalid-size", &format!("{p}/maxSize"), "maxSize must be at least 1");
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/maxSize"),
+                    "maxSize must be at least 1",
+                );
             }
             if ng.min_size > ng.desired_size || ng.desired_size > ng.max_size {
-                self.error("spec::invalid-size", &format!("{p}/desiredSize"), format!("sizes must satisfy minSize ≤ desiredSize ≤ maxSize; got {} ≤ {} ≤ {}", ng.min_size, ng.desired_size, ng.max_size));
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/desiredSize"),
+                    format!(
+                        "sizes must satisfy minSize ≤ desiredSize ≤ maxSize; got {} ≤ {} ≤ {}",
+                        ng.min_size, ng.desired_size, ng.max_size
+                    ),
+                );
             }
             if ng.max_size > 450 {
-                self.error("spec::invalid-size", &format!("{p}/maxSize"), format!("maxSize {} exceeds the 450 nodes EKS allows per managed node group", ng.max_size));
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/maxSize"),
+                    format!(
+                        "maxSize {} exceeds the 450 nodes EKS allows per managed node group",
+                        ng.max_size
+                    ),
+                );
             }
             let arch = self.instance_types(&p, &ng.instance_types);
             let disk_size = ng.disk_size.unwrap_or(50);
             if !(20..=16_384).contains(&disk_size) {
-                self.error("spec::invalid-size", &format!("{p}/diskSize"), format!("diskSize {disk_size} GiB must be between 20 and 16384"));
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/diskSize"),
+                    format!("diskSize {disk_size} GiB must be between 20 and 16384"),
+                );
             }
             for (j, t) in ng.taints.iter().enumerate() {
                 if !is_label_key(&t.key) {
-                    self.error("spec::invalid-taint", &format!("{p}/taints/{j}/key"), format!("`{}` is not a valid taint key", t.key));
+                    self.error(
+                        "spec::invalid-taint",
+                        &format!("{p}/taints/{j}/key"),
+                        format!("`{}` is not a valid taint key", t.key),
+                    );
                 }
             }
             for k in ng.labels.keys() {
                 if !is_label_key(k) {
                     let lp = format!("{p}/labels/{}", crate::yaml::escape_pointer(k));
-                    let d = Diagnostic::error("spec::invalid-label", format!("`{k}` is not a valid label key")).at(self.spans.key(&lp));
+                    let d = Diagnostic::error(
+                        "spec::invalid-label",
+                        format!("`{k}` is not a valid label key"),
+                    )
+                    .at(self.spans.key(&lp));
                     self.diags.push(d);
                 }
             }
@@ -435,8 +657,12 @@ impl Cx<'_> {
                     .collect(),
             });
             if ng.ami_family == AmiFamily::Al2023 {
-                self.warning("spec::not-bottlerocket", &format!("{p}/amiFamily"), "this node group runs Amazon Linux 2023, not Bottlerocket")
-                    .help = Some("Bottlerocket's smaller, immutable OS is the platform default".into());
+                self.warning(
+                    "spec::not-bottlerocket",
+                    &format!("{p}/amiFamily"),
+                    "this node group runs Amazon Linux 2023, not Bottlerocket",
+                )
+                .help = Some("Bottlerocket's smaller, immutable OS is the platform default".into());
             }
         }
         out
@@ -444,7 +670,11 @@ impl Cx<'_> {
 
     fn instance_types(&mut self, p: &str, types: &[String]) -> Option<Arch> {
         if types.is_empty() {
-            self.error("spec::no-instance-types", &format!("{p}/instanceTypes"), "a node group needs at least one instance type");
+            self.error(
+                "spec::no-instance-types",
+                &format!("{p}/instanceTypes"),
+                "a node group needs at least one instance type",
+            );
             return None;
         }
         let mut arches = BTreeMap::new();
@@ -455,16 +685,24 @@ impl Cx<'_> {
                     arches.entry(a == Arch::Arm64).or_insert((t.clone(), a));
                 }
                 None => {
-                    self.error("spec::invalid-instance-type", &tp, format!("`{t}` is not an EC2 instance type"))
-                        .help = Some("write family.size, e.g. `m7i.large` or `t3.medium`".into());
+                    self.error(
+                        "spec::invalid-instance-type",
+                        &tp,
+                        format!("`{t}` is not an EC2 instance type"),
+                    )
+                    .help = Some("write family.size, e.g. `m7i.large` or `t3.medium`".into());
                 }
             }
         }
         if arches.len() > 1 {
             let x86 = &arches[&false].0;
             let arm = &arches[&true].0;
-            self.error("spec::mixed-architectures", &format!("{p}/instanceTypes"), format!("`{x86}` is x86_64 but `{arm}` is arm64; a node group runs one AMI"))
-                .help = Some("split them into two node groups".into());
+            self.error(
+                "spec::mixed-architectures",
+                &format!("{p}/instanceTypes"),
+                format!("`{x86}` is x86_64 but `{arm}` is arm64; a node group runs one AMI"),
+            )
+            .help = Some("split them into two node groups".into());
             return None;
         }
         arches.into_values().next().map(|(_, a)| a)
@@ -472,51 +710,81 @@ impl Cx<'_> {
 
     fn karpenter(&mut self, k: &raw::Karpenter, minor: Option<u32>) -> Option<Karpenter> {
         let Some((1, kminor)) = parse_semver(&k.version) else {
-            self.error("spec::invalid-version", "/cluster/karpenter/version", format!("`{}` is not a Karpenter 1.x version", k.version))
-                .help = Some("give the chart version without a `v`, e.g. `1.8.2`".into());
+            self.error(
+                "spec::invalid-version",
+                "/cluster/karpenter/version",
+                format!("`{}` is not a Karpenter 1.x version", k.version),
+            )
+            .help = Some("give the chart version without a `v`, e.g. `1.8.2`".into());
             return None;
         };
-        if let (Some(m), Some(&(_, max))) = (minor, facts::KARPENTER_MAX_KUBERNETES.iter().find(|(k, _)| *k == kminor))
-            && m > max
+        if let (Some(m), Some(&(_, max))) = (
+            minor,
+            facts::KARPENTER_MAX_KUBERNETES
+                .iter()
+                .find(|(k, _)| *k == kminor),
+        ) && m > max
         {
             self.error("spec::karpenter-too-old", "/cluster/karpenter/version", format!("Karpenter 1.{kminor} supports Kubernetes up to 1.{max}, but the cluster runs 1.{m}"))
                 .help = Some("upgrade Karpenter first, then the cluster".into());
         }
-        Some(Karpenter { version: k.version.clone() })
+        Some(Karpenter {
+            version: k.version.clone(),
+        })
     }
 
     fn access(&mut self, a: &raw::Access, aws: &AwsTarget) -> Access {
         let mut roles = BTreeSet::new();
-        let mut principals = |cx: &mut Self, list: &[raw::Principal], kind: &str| -> Vec<Principal> {
-            list.iter()
-                .enumerate()
-                .map(|(i, pr)| {
-                    let p = format!("/cluster/access/{kind}/{i}");
-                    if pr.username.is_empty() || pr.username.len() > 128 || pr.username.starts_with("system:") {
-                        cx.error("spec::invalid-username", &format!("{p}/username"), format!("`{}` is not a usable Kubernetes user name", pr.username));
-                    }
-                    cx.role_arn(&format!("{p}/role"), &pr.role, aws);
-                    if !roles.insert(pr.role.clone()) {
-                        cx.error("spec::duplicate-principal", &format!("{p}/role"), "this role already has an access entry")
+        let mut principals =
+            |cx: &mut Self, list: &[raw::Principal], kind: &str| -> Vec<Principal> {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, pr)| {
+                        let p = format!("/cluster/access/{kind}/{i}");
+                        if pr.username.is_empty()
+                            || pr.username.len() > 128
+                            || pr.username.starts_with("system:")
+                        {
+                            cx.error(
+                                "spec::invalid-username",
+                                &format!("{p}/username"),
+                                format!("`{}` is not a usable Kubernetes user name", pr.username),
+                            );
+                        }
+                        cx.role_arn(&format!("{p}/role"), &pr.role, aws);
+                        if !roles.insert(pr.role.clone()) {
+                            cx.error(
+                                "spec::duplicate-principal",
+                                &format!("{p}/role"),
+                                "this role already has an access entry",
+                            )
                             .help = Some("EKS allows one access entry per IAM principal".into());
-                    }
-                    if !is_email(&pr.email) {
-                        cx.error("spec::invalid-email", &format!("{p}/email"), format!("`{}` is not an email address", pr.email));
-                    }
-                    Principal {
-                        username: pr.username.clone(),
-                        role: pr.role.clone(),
-                        email: pr.email.clone(),
-                    }
-                })
-                .collect()
-        };
+                        }
+                        if !is_email(&pr.email) {
+                            cx.error(
+                                "spec::invalid-email",
+                                &format!("{p}/email"),
+                                format!("`{}` is not an email address", pr.email),
+                            );
+                        }
+                        Principal {
+                            username: pr.username.clone(),
+                            role: pr.role.clone(),
+                            email: pr.email.clone(),
+                        }
+                    })
+                    .collect()
+            };
         let administrators = principals(self, &a.administrators, "administrators");
         let users = principals(self, &a.users, "users");
         let bootstrap_creator_admin = a.bootstrap_creator_admin.unwrap_or(true);
         if administrators.is_empty() && !bootstrap_creator_admin {
-            self.error("spec::no-administrators", "/cluster/access", "nobody can administer the cluster")
-                .help = Some("add an administrator, or leave bootstrapCreatorAdmin on".into());
+            self.error(
+                "spec::no-administrators",
+                "/cluster/access",
+                "nobody can administer the cluster",
+            )
+            .help = Some("add an administrator, or leave bootstrapCreatorAdmin on".into());
         }
         Access {
             administrators,
@@ -535,19 +803,41 @@ impl Cx<'_> {
             && parts[4].len() == 12
             && parts[4].bytes().all(|b| b.is_ascii_digit())
             && parts[5].strip_prefix("role/").is_some_and(|n| {
-                !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+                !n.is_empty()
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
             });
         if !well_formed {
-            self.error("spec::invalid-arn", p, format!("`{arn}` is not an IAM role ARN"))
-                .help = Some("expected arn:aws:iam::123456789012:role/NAME".into());
+            self.error(
+                "spec::invalid-arn",
+                p,
+                format!("`{arn}` is not an IAM role ARN"),
+            )
+            .help = Some("expected arn:aws:iam::123456789012:role/NAME".into());
             return;
         }
         if parts[1] != aws.partition.as_str() {
-            self.error("spec::wrong-partition", p, format!("the role is in partition `{}` but {} is in `{}`", parts[1], aws.region, aws.partition.as_str()));
+            self.error(
+                "spec::wrong-partition",
+                p,
+                format!(
+                    "the role is in partition `{}` but {} is in `{}`",
+                    parts[1],
+                    aws.region,
+                    aws.partition.as_str()
+                ),
+            );
         }
         if parts[4] != aws.account {
-            self.warning("spec::foreign-account", p, format!("the role belongs to account {}, not {}", parts[4], aws.account))
-                .help = Some("cross-account access entries work, but check this is intended".into());
+            self.warning(
+                "spec::foreign-account",
+                p,
+                format!(
+                    "the role belongs to account {}, not {}",
+                    parts[4], aws.account
+                ),
+            )
+            .help = Some("cross-account access entries work, but check this is intended".into());
         }
     }
 
@@ -556,21 +846,36 @@ impl Cx<'_> {
         let chart = |cx: &mut Self, field: &str, c: Option<&raw::Chart>| {
             c.map(|c| {
                 if parse_semver(c.version.trim_start_matches('v')).is_none() {
-                    cx.error("spec::invalid-version", &format!("/addons/{field}/version"), format!("`{}` is not a chart version", c.version))
-                        .help = Some("pin an exact version such as `1.15.0`".into());
+                    cx.error(
+                        "spec::invalid-version",
+                        &format!("/addons/{field}/version"),
+                        format!("`{}` is not a chart version", c.version),
+                    )
+                    .help = Some("pin an exact version such as `1.15.0`".into());
                 }
                 c.version.clone()
             })
         };
         Addons {
             cert_manager: chart(self, "certManager", a.cert_manager.as_ref()),
-            aws_load_balancer_controller: chart(self, "awsLoadBalancerController", a.aws_load_balancer_controller.as_ref()),
+            aws_load_balancer_controller: chart(
+                self,
+                "awsLoadBalancerController",
+                a.aws_load_balancer_controller.as_ref(),
+            ),
             secrets_store_csi: chart(self, "secretsStoreCsi", a.secrets_store_csi.as_ref()),
         }
     }
 
-    fn observability(&mut self, o: Option<&raw::Observability>, c: &raw::Cluster, aws: &AwsTarget) -> Observability {
-        let Some(o) = o else { return Observability::default() };
+    fn observability(
+        &mut self,
+        o: Option<&raw::Observability>,
+        c: &raw::Cluster,
+        aws: &AwsTarget,
+    ) -> Observability {
+        let Some(o) = o else {
+            return Observability::default();
+        };
         if o.container_insights && !c.addons.contains_key("amazon-cloudwatch-observability") {
             self.error("spec::container-insights-without-addon", "/observability/containerInsights", "Container Insights needs the amazon-cloudwatch-observability addon")
                 .help = Some("add it to cluster.addons, e.g. `amazon-cloudwatch-observability: v5.0.0-eksbuild.1`".into());
@@ -578,8 +883,12 @@ impl Cx<'_> {
         let grafana_cloud = o.grafana_cloud.as_ref().map(|g| {
             let p = "/observability/grafanaCloud";
             if g.instance_id.is_empty() || !g.instance_id.bytes().all(|b| b.is_ascii_digit()) {
-                self.error("spec::invalid-value", &format!("{p}/instanceId"), format!("`{}` is not a Grafana Cloud instance id", g.instance_id))
-                    .help = Some("a number, quoted: instanceId: \"123456\"".into());
+                self.error(
+                    "spec::invalid-value",
+                    &format!("{p}/instanceId"),
+                    format!("`{}` is not a Grafana Cloud instance id", g.instance_id),
+                )
+                .help = Some("a number, quoted: instanceId: \"123456\"".into());
             }
             self.secret_arn(&format!("{p}/apiKeySecret"), &g.api_key_secret, aws);
             for (field, url) in [
@@ -588,10 +897,19 @@ impl Cx<'_> {
                 ("tempoHost", &g.tempo_host),
                 ("pyroscopeHost", &g.pyroscope_host),
             ] {
-                let host = url.strip_prefix("https://").map(|r| r.split(['/', ':']).next().unwrap_or(""));
+                let host = url
+                    .strip_prefix("https://")
+                    .map(|r| r.split(['/', ':']).next().unwrap_or(""));
                 if !host.is_some_and(is_dns_name) {
-                    self.error("spec::invalid-url", &format!("{p}/{field}"), format!("`{url}` is not an https URL"))
-                        .help = Some("copy the endpoint from the Grafana Cloud portal, starting with https://".into());
+                    self.error(
+                        "spec::invalid-url",
+                        &format!("{p}/{field}"),
+                        format!("`{url}` is not an https URL"),
+                    )
+                    .help = Some(
+                        "copy the endpoint from the Grafana Cloud portal, starting with https://"
+                            .into(),
+                    );
                 }
             }
             GrafanaCloud {
@@ -618,16 +936,36 @@ impl Cx<'_> {
             && !parts[6].is_empty()
             && parts[4].len() == 12;
         if !ok {
-            self.error("spec::invalid-arn", p, format!("`{arn}` is not a Secrets Manager secret ARN"))
-                .help = Some("expected arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME".into());
+            self.error(
+                "spec::invalid-arn",
+                p,
+                format!("`{arn}` is not a Secrets Manager secret ARN"),
+            )
+            .help = Some("expected arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME".into());
             return;
         }
         if parts[4] != aws.account {
-            self.warning("spec::foreign-account", p, format!("the secret belongs to account {}, not {}", parts[4], aws.account));
+            self.warning(
+                "spec::foreign-account",
+                p,
+                format!(
+                    "the secret belongs to account {}, not {}",
+                    parts[4], aws.account
+                ),
+            );
         }
         if parts[3] != aws.region {
-            self.warning("spec::foreign-region", p, format!("the secret is in {}, the platform in {}", parts[3], aws.region))
-                .help = Some("cross-region secret reads add latency and a dependency on another region".into());
+            self.warning(
+                "spec::foreign-region",
+                p,
+                format!(
+                    "the secret is in {}, the platform in {}",
+                    parts[3], aws.region
+                ),
+            )
+            .help = Some(
+                "cross-region secret reads add latency and a dependency on another region".into(),
+            );
         }
     }
 
@@ -636,19 +974,31 @@ impl Cx<'_> {
         let p = "/workloads/druid";
         self.slug(&format!("{p}/release"), "Druid release", &d.release, 24);
         if parse_semver(&d.version).is_none() {
-            self.error("spec::invalid-version", &format!("{p}/version"), format!("`{}` is not a Druid version", d.version))
-                .help = Some("e.g. `34.0.0`".into());
+            self.error(
+                "spec::invalid-version",
+                &format!("{p}/version"),
+                format!("`{}` is not a Druid version", d.version),
+            )
+            .help = Some("e.g. `34.0.0`".into());
         }
         let mv = &d.metadata_store.version;
         let pg_ok = mv.split_once('.').is_some_and(|(maj, min)| {
             maj.parse::<u32>().is_ok_and(|m| (13..=17).contains(&m)) && min.parse::<u32>().is_ok()
         });
         if !pg_ok {
-            self.error("spec::invalid-version", &format!("{p}/metadataStore/version"), format!("`{mv}` is not an Aurora PostgreSQL version plinth supports"))
-                .help = Some("quote a major.minor from 13 to 17, e.g. \"15.4\"".into());
+            self.error(
+                "spec::invalid-version",
+                &format!("{p}/metadataStore/version"),
+                format!("`{mv}` is not an Aurora PostgreSQL version plinth supports"),
+            )
+            .help = Some("quote a major.minor from 13 to 17, e.g. \"15.4\"".into());
         }
         if d.metadata_store.readers > 15 {
-            self.error("spec::invalid-size", &format!("{p}/metadataStore/readers"), "Aurora allows at most 15 readers");
+            self.error(
+                "spec::invalid-size",
+                &format!("{p}/metadataStore/readers"),
+                "Aurora allows at most 15 readers",
+            );
         }
         let c = &d.components;
         let mut replicas = BTreeMap::new();
@@ -660,7 +1010,11 @@ impl Cx<'_> {
             ("historical", &c.historical),
         ] {
             if comp.replicas == 0 {
-                self.error("spec::invalid-size", &format!("{p}/components/{name}/replicas"), format!("the {name} needs at least one replica"));
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/components/{name}/replicas"),
+                    format!("the {name} needs at least one replica"),
+                );
             }
             replicas.insert(name.to_owned(), comp.replicas);
         }
@@ -679,16 +1033,27 @@ impl Cx<'_> {
         let groups: Vec<&str> = c.node_groups.iter().map(|n| n.name.as_str()).collect();
         for (kind, name) in names.all(&groups) {
             if name.len() > kind.limit() {
-                self.error("spec::derived-name-too-long", "/metadata/id", format!("the {kind} `{name}` would be {} characters; AWS allows {}", name.len(), kind.limit()))
-                    .help = Some("shorten metadata.id (or the name it is built from)".into());
+                self.error(
+                    "spec::derived-name-too-long",
+                    "/metadata/id",
+                    format!(
+                        "the {kind} `{name}` would be {} characters; AWS allows {}",
+                        name.len(),
+                        kind.limit()
+                    ),
+                )
+                .help = Some("shorten metadata.id (or the name it is built from)".into());
             }
         }
     }
 }
 
+/// Subnet CIDRs by (zone index, whether public).
+type Allocation = BTreeMap<(usize, bool), Ipv4Net>;
+
 /// Allocates one subnet per block, largest first so every block stays aligned; returns the
 /// CIDRs by (zone, public) and the addresses left over, or `None` when they do not fit.
-fn allocate(vpc: Ipv4Net, blocks: &mut [(usize, bool, u8)]) -> Option<(BTreeMap<(usize, bool), Ipv4Net>, u64)> {
+fn allocate(vpc: Ipv4Net, blocks: &mut [(usize, bool, u8)]) -> Option<(Allocation, u64)> {
     blocks.sort_by_key(|&(zone, public, len)| (len, !public, zone));
     let start = u64::from(u32::from(vpc.network()));
     let end = start + (1u64 << (32 - vpc.prefix_len()));
@@ -720,7 +1085,8 @@ fn is_slug(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_lowercase()
         && b[b.len() - 1] != b'-'
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 fn is_dns_name(s: &str) -> bool {
@@ -731,7 +1097,8 @@ fn is_dns_name(s: &str) -> bool {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                && l.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         })
 }
 
@@ -744,15 +1111,21 @@ fn is_label_key(k: &str) -> bool {
         && name.len() <= 63
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     name_ok && prefix.is_none_or(|p| is_dns_name(p) || is_slug(p))
 }
 
 fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && local.len() <= 64
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c))
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c))
         && !local.starts_with('.')
         && !local.ends_with('.')
         && is_dns_name(&domain.to_ascii_lowercase())
@@ -763,9 +1136,14 @@ fn instance_arch(t: &str) -> Option<Arch> {
     let (family, size) = t.split_once('.')?;
     let family_ok = family.len() >= 2
         && family.starts_with(|c: char| c.is_ascii_lowercase())
-        && family.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && family
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && family.chars().any(|c| c.is_ascii_digit());
-    let size_ok = !size.is_empty() && size.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let size_ok = !size.is_empty()
+        && size
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !family_ok || !size_ok {
         return None;
     }

@@ -266,8 +266,11 @@ impl<'a> Builder<'a> {
             Event::Alias(id) => {
                 let Some((v, n)) = self.anchors.get(&id).cloned() else {
                     self.diagnostics.push(
-                        Diagnostic::error("yaml::unknown-alias", "alias to an anchor that is not defined")
-                            .at(Some(span)),
+                        Diagnostic::error(
+                            "yaml::unknown-alias",
+                            "alias to an anchor that is not defined",
+                        )
+                        .at(Some(span)),
                     );
                     return Err(Abort);
                 };
@@ -293,7 +296,11 @@ impl<'a> Builder<'a> {
         Ok(value)
     }
 
-    fn mapping(&mut self, pointer: &str, depth: usize) -> Result<(Map<String, Value>, Span), Abort> {
+    fn mapping(
+        &mut self,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<(Map<String, Value>, Span), Abort> {
         let mut map = Map::new();
         let mut key_spans: BTreeMap<String, Span> = BTreeMap::new();
         loop {
@@ -304,9 +311,12 @@ impl<'a> Builder<'a> {
                 Event::Scalar(text, _, _, _) => text.into_owned(),
                 _ => {
                     self.diagnostics.push(
-                        Diagnostic::error("yaml::complex-key", "mapping keys must be plain strings")
-                            .at(Some(kspan))
-                            .label("this key is a mapping, sequence or alias"),
+                        Diagnostic::error(
+                            "yaml::complex-key",
+                            "mapping keys must be plain strings",
+                        )
+                        .at(Some(kspan))
+                        .label("this key is a mapping, sequence or alias"),
                     );
                     return Err(Abort);
                 }
@@ -334,7 +344,10 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(
                 Diagnostic::error(
                     "yaml::too-deep",
-                    format!("the spec nests deeper than {} levels", self.limits.max_depth),
+                    format!(
+                        "the spec nests deeper than {} levels",
+                        self.limits.max_depth
+                    ),
                 )
                 .at(Some(span))
                 .label("nesting limit reached here")
@@ -348,7 +361,9 @@ impl<'a> Builder<'a> {
     fn reject_tag(&mut self, tag: Option<&Tag>, span: Span) -> Result<(), Abort> {
         match tag {
             None => Ok(()),
-            Some(t) if t.is_yaml_core_schema() && matches!(t.suffix.as_str(), "map" | "seq") => Ok(()),
+            Some(t) if t.is_yaml_core_schema() && matches!(t.suffix.as_str(), "map" | "seq") => {
+                Ok(())
+            }
             Some(t) => {
                 self.unsupported_tag(t, span);
                 Err(Abort)
@@ -367,7 +382,13 @@ impl<'a> Builder<'a> {
         );
     }
 
-    fn scalar(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Result<Value, Abort> {
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Result<Value, Abort> {
         let kind = match tag {
             None => None,
             Some(t) if t.is_yaml_core_schema() => Some(t.suffix.as_str()),
@@ -492,7 +513,8 @@ mod tests {
 
     #[test]
     fn resolves_core_schema_scalars() {
-        let (doc, diags) = load("a: 1\nb: \"1\"\nc: 1.34\nd: true\ne: ~\nf: 10.0.0.0/16\ng: 0x1f\nh: '07'\n");
+        let (doc, diags) =
+            load("a: 1\nb: \"1\"\nc: 1.34\nd: true\ne: ~\nf: 10.0.0.0/16\ng: 0x1f\nh: '07'\n");
         assert!(diags.is_empty(), "{diags:?}");
         let v = doc.unwrap().value;
         assert_eq!(v["a"], Value::from(1));

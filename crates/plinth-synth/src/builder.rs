@@ -36,7 +36,13 @@ impl<'p> Builder<'p> {
 
     /// Adds a resource with the platform tags, a `Name` tag when `name` is given, and the
     /// role tags. Returns the logical id.
-    pub fn add(&mut self, id: &str, mut resource: Resource, role: Role<'_>, name: Option<&str>) -> String {
+    pub fn add(
+        &mut self,
+        id: &str,
+        mut resource: Resource,
+        role: Role<'_>,
+        name: Option<&str>,
+    ) -> String {
         let tags = self.tags(role, name);
         match tag_style(resource.kind) {
             Some(TagStyle::List) if resource.kind == "AWS::EC2::LaunchTemplate" => {
@@ -45,7 +51,10 @@ impl<'p> Builder<'p> {
             Some(TagStyle::List) => resource.set("Tags", list(&tags)),
             Some(TagStyle::Map) => resource.set("Tags", Value::Object(tags)),
             Some(TagStyle::None) => {}
-            None => panic!("resource type {} has no entry in the tag table", resource.kind),
+            None => panic!(
+                "resource type {} has no entry in the tag table",
+                resource.kind
+            ),
         }
         self.template.add(id, resource)
     }
@@ -69,7 +78,10 @@ impl<'p> Builder<'p> {
         put("alias", &m.alias);
         put("environment", &m.environment);
         put("version", &m.version);
-        put("part-of", &format!("{}.{}.{}", m.organization, m.name, m.alias));
+        put(
+            "part-of",
+            &format!("{}.{}.{}", m.organization, m.name, m.alias),
+        );
         put("resource-type", role.resource_type);
         put("category", role.category);
         put("component", role.component);
@@ -88,7 +100,11 @@ impl<'p> Builder<'p> {
 
 /// `[{Key, Value}]` from a tag map.
 pub fn list(tags: &Map<String, Value>) -> Value {
-    Value::Array(tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect())
+    Value::Array(
+        tags.iter()
+            .map(|(k, v)| json!({ "Key": k, "Value": v }))
+            .collect(),
+    )
 }
 
 /// Launch templates tag themselves and what they launch.

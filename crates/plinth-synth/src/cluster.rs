@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 
 use plinth_cfn::{Expr, Resource, Template};
 use plinth_spec::Platform;
-use plinth_spec::model::{AmiFamily, Arch, CapacityType, EndpointAccess, LogType, NodeGroup, TaintEffect};
+use plinth_spec::model::{
+    AmiFamily, Arch, CapacityType, EndpointAccess, LogType, NodeGroup, TaintEffect,
+};
 use serde_json::{Value, json};
 
 use crate::builder::{Builder, Role, att, r};
@@ -79,11 +81,27 @@ pub fn template(p: &Platform) -> Template {
     let cluster_name = names.cluster();
     let mut b = Builder::new(
         p,
-        format!("plinth {}: EKS cluster {cluster_name} (Kubernetes {})", names.platform(), c.version()),
+        format!(
+            "plinth {}: EKS cluster {cluster_name} (Kubernetes {})",
+            names.platform(),
+            c.version()
+        ),
     );
 
-    let secrets_key = kms_key(&mut b, "SecretsKey", "secrets", "Envelope encryption of Kubernetes secrets", false);
-    let ebs_key = kms_key(&mut b, "EbsKey", "ebs-encryption", "Encryption of node and persistent volumes", true);
+    let secrets_key = kms_key(
+        &mut b,
+        "SecretsKey",
+        "secrets",
+        "Envelope encryption of Kubernetes secrets",
+        false,
+    );
+    let ebs_key = kms_key(
+        &mut b,
+        "EbsKey",
+        "ebs-encryption",
+        "Encryption of node and persistent volumes",
+        true,
+    );
 
     let cluster_role = b.add(
         "ClusterRole",
@@ -124,14 +142,20 @@ pub fn template(p: &Platform) -> Template {
         None,
     );
 
-    let core_addons_managed = ["vpc-cni", "kube-proxy", "coredns"].iter().all(|a| c.addons.contains_key(*a));
+    let core_addons_managed = ["vpc-cni", "kube-proxy", "coredns"]
+        .iter()
+        .all(|a| c.addons.contains_key(*a));
     let mut vpc_config = json!({
         "SubnetIds": Expr::import_list(names.export("PrivateSubnetIds")),
         "EndpointPublicAccess": c.endpoint_access != EndpointAccess::Private,
         "EndpointPrivateAccess": c.endpoint_access != EndpointAccess::Public,
     });
     if c.endpoint_access != EndpointAccess::Private && !c.public_access_cidrs.is_empty() {
-        vpc_config["PublicAccessCidrs"] = c.public_access_cidrs.iter().map(ToString::to_string).collect();
+        vpc_config["PublicAccessCidrs"] = c
+            .public_access_cidrs
+            .iter()
+            .map(ToString::to_string)
+            .collect();
     }
     let cluster = b.add(
         "Cluster",
@@ -159,7 +183,12 @@ pub fn template(p: &Platform) -> Template {
         None,
     );
 
-    let node_role = node_role(&mut b, "NodeRole", &names.cluster_role("node"), "Managed node groups");
+    let node_role = node_role(
+        &mut b,
+        "NodeRole",
+        &names.cluster_role("node"),
+        "Managed node groups",
+    );
 
     // Addons that nodes need before they can become Ready.
     let mut before_nodes = BTreeSet::new();
@@ -169,7 +198,10 @@ pub fn template(p: &Platform) -> Template {
     }
     // vpc-cni fetches its credentials through the agent.
     if let (Some(agent), true) = (
-        before_nodes.iter().find(|id| id.as_str() == "AddonEksPodIdentityAgent").cloned(),
+        before_nodes
+            .iter()
+            .find(|id| id.as_str() == "AddonEksPodIdentityAgent")
+            .cloned(),
         before_nodes.contains("AddonVpcCni"),
     ) && let Some(cni) = b.template.resources.get_mut("AddonVpcCni")
     {
@@ -178,10 +210,21 @@ pub fn template(p: &Platform) -> Template {
 
     let mut groups = Vec::new();
     for ng in &c.node_groups {
-        groups.push(node_group(&mut b, ng, &cluster, &node_role, &ebs_key, &before_nodes));
+        groups.push(node_group(
+            &mut b,
+            ng,
+            &cluster,
+            &node_role,
+            &ebs_key,
+            &before_nodes,
+        ));
     }
 
-    for (addon, version) in c.addons.iter().filter(|(a, _)| !BEFORE_NODES.contains(&a.as_str())) {
+    for (addon, version) in c
+        .addons
+        .iter()
+        .filter(|(a, _)| !BEFORE_NODES.contains(&a.as_str()))
+    {
         let id = addon_resource(&mut b, &cluster, addon, version, &ebs_key);
         if let Some(res) = b.template.resources.get_mut(&id) {
             res.depends_on.extend(groups.iter().cloned());
@@ -196,13 +239,37 @@ pub fn template(p: &Platform) -> Template {
 
     b.export("EksClusterName", "EKS cluster name", r(&cluster));
     b.export("EksClusterArn", "EKS cluster ARN", att(&cluster, "Arn"));
-    b.export("EksClusterEndpoint", "Kubernetes API server endpoint", att(&cluster, "Endpoint"));
-    b.export("EksClusterCertificateAuthority", "Base64 cluster CA certificate", att(&cluster, "CertificateAuthorityData"));
-    b.export("EksClusterSecurityGroupId", "Security group EKS created for the cluster", att(&cluster, "ClusterSecurityGroupId"));
-    b.export("EksOidcIssuer", "OIDC issuer URL of the cluster", att(&cluster, "OpenIdConnectIssuerUrl"));
+    b.export(
+        "EksClusterEndpoint",
+        "Kubernetes API server endpoint",
+        att(&cluster, "Endpoint"),
+    );
+    b.export(
+        "EksClusterCertificateAuthority",
+        "Base64 cluster CA certificate",
+        att(&cluster, "CertificateAuthorityData"),
+    );
+    b.export(
+        "EksClusterSecurityGroupId",
+        "Security group EKS created for the cluster",
+        att(&cluster, "ClusterSecurityGroupId"),
+    );
+    b.export(
+        "EksOidcIssuer",
+        "OIDC issuer URL of the cluster",
+        att(&cluster, "OpenIdConnectIssuerUrl"),
+    );
     b.export("EksKubernetesVersion", "Kubernetes version", c.version());
-    b.export("EksNodeRoleArn", "Role of the managed node groups", att(&node_role, "Arn"));
-    b.export("EbsKmsKeyArn", "KMS key for EBS volumes", att(&ebs_key, "Arn"));
+    b.export(
+        "EksNodeRoleArn",
+        "Role of the managed node groups",
+        att(&node_role, "Arn"),
+    );
+    b.export(
+        "EbsKmsKeyArn",
+        "KMS key for EBS volumes",
+        att(&ebs_key, "Arn"),
+    );
     b.template
 }
 
@@ -220,7 +287,13 @@ fn log_type(t: LogType) -> &'static str {
 /// needs to use the key for volumes on behalf of any principal of the account — the same shape
 /// as the AWS-managed `aws/ebs` key policy — which covers the Auto Scaling service-linked role
 /// that launches managed nodes and the EBS CSI driver.
-fn kms_key(b: &mut Builder<'_>, id: &str, purpose: &str, description: &str, for_ebs: bool) -> String {
+fn kms_key(
+    b: &mut Builder<'_>,
+    id: &str,
+    purpose: &str,
+    description: &str,
+    for_ebs: bool,
+) -> String {
     let mut statements = vec![json!({
         "Sid": "AccountAdministration",
         "Effect": "Allow",
@@ -259,7 +332,10 @@ fn kms_key(b: &mut Builder<'_>, id: &str, purpose: &str, description: &str, for_
     );
     b.add(
         &format!("{id}Alias"),
-        Resource::new("AWS::KMS::Alias", json!({ "AliasName": alias, "TargetKeyId": r(&key) })),
+        Resource::new(
+            "AWS::KMS::Alias",
+            json!({ "AliasName": alias, "TargetKeyId": r(&key) }),
+        ),
         role("kms-alias", "security"),
         None,
     );
@@ -301,7 +377,13 @@ fn pascal(name: &str) -> String {
         .collect()
 }
 
-fn addon_resource(b: &mut Builder<'_>, cluster: &str, addon: &str, version: &str, ebs_key: &str) -> String {
+fn addon_resource(
+    b: &mut Builder<'_>,
+    cluster: &str,
+    addon: &str,
+    version: &str,
+    ebs_key: &str,
+) -> String {
     let logical = format!("Addon{}", pascal(addon));
     let mut props = json!({
         "AddonName": addon,
@@ -319,27 +401,40 @@ fn addon_resource(b: &mut Builder<'_>, cluster: &str, addon: &str, version: &str
             "ManagedPolicyArns": identity.policies.iter().map(|p| iam::managed(p)).collect::<Vec<_>>(),
         });
         if addon == "aws-ebs-csi-driver" {
-            role_props["Policies"] = json!([iam::inline("ebs-volume-encryption", vec![
-                json!({
-                    "Effect": "Allow",
-                    "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-                    "Resource": att(ebs_key, "Arn"),
-                    "Condition": { "Bool": { "kms:GrantIsForAWSResource": true } },
-                }),
-                json!({
-                    "Effect": "Allow",
-                    "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                    "Resource": att(ebs_key, "Arn"),
-                }),
-            ])]);
+            role_props["Policies"] = json!([iam::inline(
+                "ebs-volume-encryption",
+                vec![
+                    json!({
+                        "Effect": "Allow",
+                        "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                        "Resource": att(ebs_key, "Arn"),
+                        "Condition": { "Bool": { "kms:GrantIsForAWSResource": true } },
+                    }),
+                    json!({
+                        "Effect": "Allow",
+                        "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                        "Resource": att(ebs_key, "Arn"),
+                    }),
+                ]
+            )]);
         }
-        b.add(&role_id, Resource::new("AWS::IAM::Role", role_props), role("iam-role", "security"), None);
+        b.add(
+            &role_id,
+            Resource::new("AWS::IAM::Role", role_props),
+            role("iam-role", "security"),
+            None,
+        );
         props["PodIdentityAssociations"] = json!([{
             "ServiceAccount": identity.service_account,
             "RoleArn": att(&role_id, "Arn"),
         }]);
     }
-    b.add(&logical, Resource::new("AWS::EKS::Addon", props), role("eks-addon", "compute"), None)
+    b.add(
+        &logical,
+        Resource::new("AWS::EKS::Addon", props),
+        role("eks-addon", "compute"),
+        None,
+    )
 }
 
 fn node_group(
@@ -427,14 +522,23 @@ fn node_group(
     }
     let mut res = Resource::new("AWS::EKS::Nodegroup", props);
     res.depends_on.extend(before.iter().cloned());
-    b.add(&format!("Nodegroup{id}"), res, role("eks-nodegroup", "compute"), None)
+    b.add(
+        &format!("Nodegroup{id}"),
+        res,
+        role("eks-nodegroup", "compute"),
+        None,
+    )
 }
 
 fn access_entries(b: &mut Builder<'_>, cluster: &str) {
     let access = b.platform().cluster.access.clone();
     let mut used = BTreeSet::new();
     for (kind, list, policy) in [
-        ("Administrator", &access.administrators, CLUSTER_ADMIN_POLICY),
+        (
+            "Administrator",
+            &access.administrators,
+            CLUSTER_ADMIN_POLICY,
+        ),
         ("User", &access.users, VIEW_POLICY),
     ] {
         for principal in list {
@@ -460,7 +564,12 @@ fn access_entries(b: &mut Builder<'_>, cluster: &str) {
             b.add(&id, res, role("eks-access-entry", "security"), None);
             // The contact travels as a tag so the entry says whom to ask.
             let domain = b.platform().metadata.domain.clone();
-            if let Some(Value::Array(tags)) = b.template.resources.get_mut(&id).and_then(|r| r.properties.get_mut("Tags")) {
+            if let Some(Value::Array(tags)) = b
+                .template
+                .resources
+                .get_mut(&id)
+                .and_then(|r| r.properties.get_mut("Tags"))
+            {
                 tags.push(json!({ "Key": format!("{domain}:contact"), "Value": principal.email }));
                 tags.sort_by(|a, b| a["Key"].as_str().cmp(&b["Key"].as_str()));
             }

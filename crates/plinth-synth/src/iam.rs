@@ -5,14 +5,10 @@ use serde_json::{Value, json};
 
 /// A trust policy letting an AWS service assume the role.
 pub fn trust_service(service: Value) -> Value {
-    json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": { "Service": service },
-            "Action": "sts:AssumeRole",
-        }],
-    })
+    let mut statement = json!({ "Effect": "Allow", "Action": "sts:AssumeRole" });
+    statement["Principal"] = json!({});
+    statement["Principal"]["Service"] = service;
+    document(vec![statement])
 }
 
 /// A trust policy for EKS Pod Identity (`pods.eks.amazonaws.com` needs `sts:TagSession` too).
@@ -40,10 +36,14 @@ pub fn managed(name: &str) -> Value {
 
 /// A policy document from statements.
 pub fn document(statements: Vec<Value>) -> Value {
-    json!({ "Version": "2012-10-17", "Statement": statements })
+    let mut doc = json!({ "Version": "2012-10-17" });
+    doc["Statement"] = Value::Array(statements);
+    doc
 }
 
 /// An inline policy for a role's `Policies` property.
 pub fn inline(name: &str, statements: Vec<Value>) -> Value {
-    json!({ "PolicyName": name, "PolicyDocument": document(statements) })
+    let mut policy = json!({ "PolicyName": name });
+    policy["PolicyDocument"] = document(statements);
+    policy
 }

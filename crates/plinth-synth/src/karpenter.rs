@@ -27,7 +27,12 @@ pub fn resources(b: &mut Builder<'_>, cluster: &str, _ebs_key: &str, _k: &Karpen
     let names = b.platform().names.clone();
     let cluster_name = names.cluster();
 
-    let node = node_role(b, "KarpenterNodeRole", &names.cluster_role("karpenter-node"), "Karpenter nodes");
+    let node = node_role(
+        b,
+        "KarpenterNodeRole",
+        &names.cluster_role("karpenter-node"),
+        "Karpenter nodes",
+    );
     b.add(
         "KarpenterNodeAccessEntry",
         Resource::new(
@@ -82,7 +87,10 @@ pub fn resources(b: &mut Builder<'_>, cluster: &str, _ebs_key: &str, _k: &Karpen
         ("aws.ec2", "EC2 Instance State-change Notification"),
     ];
     for (rule, (source, detail)) in KARPENTER_RULES.iter().zip(events) {
-        let id = format!("KarpenterRule{}", rule.split('-').map(capitalize).collect::<String>());
+        let id = format!(
+            "KarpenterRule{}",
+            rule.split('-').map(capitalize).collect::<String>()
+        );
         b.add(
             &id,
             Resource::new(
@@ -128,21 +136,42 @@ pub fn resources(b: &mut Builder<'_>, cluster: &str, _ebs_key: &str, _k: &Karpen
         None,
     );
 
-    b.export("KarpenterNodeRoleName", "Role Karpenter's EC2NodeClass gives its nodes", r(&node));
-    b.export("KarpenterInterruptionQueueName", "Queue for Karpenter's settings.interruptionQueue", att(&queue, "QueueName"));
-    b.export("KarpenterControllerRoleArn", "Karpenter controller role", att(&controller, "Arn"));
+    b.export(
+        "KarpenterNodeRoleName",
+        "Role Karpenter's EC2NodeClass gives its nodes",
+        r(&node),
+    );
+    b.export(
+        "KarpenterInterruptionQueueName",
+        "Queue for Karpenter's settings.interruptionQueue",
+        att(&queue, "QueueName"),
+    );
+    b.export(
+        "KarpenterControllerRoleArn",
+        "Karpenter controller role",
+        att(&controller, "Arn"),
+    );
 }
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn controller_statements(cluster: &str, node_role: &str, queue: &str) -> Vec<Value> {
     let ec2 = |rest: &str| Expr::arn(&format!("ec2:${{AWS::Region}}:*:{rest}"));
     let owned = format!("aws:ResourceTag/kubernetes.io/cluster/{cluster}");
     let req_owned = format!("aws:RequestTag/kubernetes.io/cluster/{cluster}");
-    let launched = ["fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*"];
+    let launched = [
+        "fleet/*",
+        "instance/*",
+        "volume/*",
+        "network-interface/*",
+        "launch-template/*",
+        "spot-instances-request/*",
+    ];
     let profile = Expr::arn("iam::${AWS::AccountId}:instance-profile/*");
     let region = Expr::sub("${AWS::Region}");
     vec![

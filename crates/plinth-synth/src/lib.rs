@@ -109,14 +109,26 @@ pub fn synth(platform: &Platform) -> Assembly {
 fn manifest(p: &Platform, stacks: &[Stack]) -> Manifest {
     let exporters: BTreeMap<String, String> = stacks
         .iter()
-        .flat_map(|s| s.template.exports().into_iter().map(move |e| (e, s.name.clone())))
+        .flat_map(|s| {
+            s.template
+                .exports()
+                .into_iter()
+                .map(move |e| (e, s.name.clone()))
+        })
         .collect();
     let stacks = stacks
         .iter()
         .map(|s| {
             let imports = refs::collect(&s.template).imports;
-            let depends_on: BTreeSet<String> = imports.iter().filter_map(|i| exporters.get(i).cloned()).collect();
-            let iam = s.template.resources.values().any(|r| r.kind.starts_with("AWS::IAM::"));
+            let depends_on: BTreeSet<String> = imports
+                .iter()
+                .filter_map(|i| exporters.get(i).cloned())
+                .collect();
+            let iam = s
+                .template
+                .resources
+                .values()
+                .any(|r| r.kind.starts_with("AWS::IAM::"));
             StackManifest {
                 name: s.name.clone(),
                 template: s.template_path(),
@@ -129,7 +141,11 @@ fn manifest(p: &Platform, stacks: &[Stack]) -> Manifest {
                     .map(|(k, o)| (k.clone(), o.export.as_ref().map(|e| e.name.clone())))
                     .collect(),
                 imports: imports.into_iter().collect(),
-                capabilities: if iam { vec!["CAPABILITY_NAMED_IAM"] } else { vec![] },
+                capabilities: if iam {
+                    vec!["CAPABILITY_NAMED_IAM"]
+                } else {
+                    vec![]
+                },
                 resources: s.template.resources.len(),
             }
         })

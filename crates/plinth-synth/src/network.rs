@@ -25,7 +25,12 @@ pub fn template(p: &Platform) -> Template {
     let vpc_name = names.vpc();
     let mut b = Builder::new(
         p,
-        format!("plinth {}: network ({} in {} zones)", names.platform(), n.cidr, n.zones.len()),
+        format!(
+            "plinth {}: network ({} in {} zones)",
+            names.platform(),
+            n.cidr,
+            n.zones.len()
+        ),
     );
 
     let vpc = b.add(
@@ -45,7 +50,10 @@ pub fn template(p: &Platform) -> Template {
     );
     let attachment = b.add(
         "VpcGatewayAttachment",
-        Resource::new("AWS::EC2::VPCGatewayAttachment", json!({ "VpcId": r(&vpc), "InternetGatewayId": r(&igw) })),
+        Resource::new(
+            "AWS::EC2::VPCGatewayAttachment",
+            json!({ "VpcId": r(&vpc), "InternetGatewayId": r(&igw) }),
+        ),
         role("gateway-attachment"),
         None,
     );
@@ -115,7 +123,10 @@ pub fn template(p: &Platform) -> Template {
         add_subnet_tags(
             &mut b,
             &private,
-            &[("kubernetes.io/role/internal-elb", "1"), ("karpenter.sh/discovery", &vpc_name)],
+            &[
+                ("kubernetes.io/role/internal-elb", "1"),
+                ("karpenter.sh/discovery", &vpc_name),
+            ],
         );
         let rt = b.add(
             &format!("PrivateRouteTable{az}"),
@@ -181,12 +192,24 @@ pub fn template(p: &Platform) -> Template {
 
     b.export("VpcId", "VPC id", r(&vpc));
     b.export("VpcCidr", "VPC CIDR block", n.cidr.to_string());
-    b.export("PublicSubnetIds", "Public subnet ids, comma-separated, in zone order", Expr::join_commas(public_ids));
-    b.export("PrivateSubnetIds", "Private subnet ids, comma-separated, in zone order", Expr::join_commas(private_ids));
+    b.export(
+        "PublicSubnetIds",
+        "Public subnet ids, comma-separated, in zone order",
+        Expr::join_commas(public_ids),
+    );
+    b.export(
+        "PrivateSubnetIds",
+        "Private subnet ids, comma-separated, in zone order",
+        Expr::join_commas(private_ids),
+    );
     b.export(
         "AvailabilityZones",
         "Availability zones, comma-separated",
-        n.zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>().join(","),
+        n.zones
+            .iter()
+            .map(|z| z.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
     );
     b.template
 }
@@ -200,7 +223,9 @@ fn explicit_zone() -> Value {
 
 /// Appends extra tags (load balancer and Karpenter discovery) to a subnet's tag list.
 fn add_subnet_tags(b: &mut Builder<'_>, id: &str, extra: &[(&str, &str)]) {
-    let Some(res) = b.template.resources.get_mut(id) else { return };
+    let Some(res) = b.template.resources.get_mut(id) else {
+        return;
+    };
     if let Some(Value::Array(tags)) = res.properties.get_mut("Tags") {
         for (k, v) in extra {
             tags.push(json!({ "Key": k, "Value": v }));
@@ -210,7 +235,10 @@ fn add_subnet_tags(b: &mut Builder<'_>, id: &str, extra: &[(&str, &str)]) {
 }
 
 fn flow_logs(b: &mut Builder<'_>, vpc: &str, retention_days: u32, traffic: FlowLogTraffic) {
-    let names = (b.platform().names.flow_log_role(), b.platform().names.flow_log_group());
+    let names = (
+        b.platform().names.flow_log_role(),
+        b.platform().names.flow_log_group(),
+    );
     let group = b.add(
         "FlowLogGroup",
         Resource::new(
@@ -273,4 +301,3 @@ fn flow_logs(b: &mut Builder<'_>, vpc: &str, retention_days: u32, traffic: FlowL
         None,
     );
 }
-

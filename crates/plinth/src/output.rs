@@ -13,7 +13,9 @@ pub fn write_dir(out: &Path, files: &[(PathBuf, String)]) -> io::Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let staging = tempfile::Builder::new().prefix(".plinth-staging-").tempdir_in(&parent)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".plinth-staging-")
+        .tempdir_in(&parent)?;
     for (rel, contents) in files {
         let path = staging.path().join(rel);
         if let Some(dir) = path.parent() {
@@ -23,7 +25,9 @@ pub fn write_dir(out: &Path, files: &[(PathBuf, String)]) -> io::Result<()> {
     }
     if out.exists() {
         // Move the old directory aside first; it is removed once the new one is in place.
-        let old = tempfile::Builder::new().prefix(".plinth-old-").tempdir_in(&parent)?;
+        let old = tempfile::Builder::new()
+            .prefix(".plinth-old-")
+            .tempdir_in(&parent)?;
         let old_path = old.path().join("previous");
         fs::rename(out, &old_path)?;
         if let Err(e) = fs::rename(staging.path(), out) {

@@ -1,6 +1,6 @@
 //! Rendering diagnostics for people (miette's graphical reports) and programs (JSON).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -23,7 +23,9 @@ impl Style {
         let color = match color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            Color::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
         };
         Self { color }
     }
@@ -44,20 +46,18 @@ pub fn human(source: &Source<'_>, diagnostics: &[Diagnostic], style: Style) -> S
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let name = source.path.display().to_string();
     let mut out = String::new();
     for d in diagnostics {
         let report = Report {
             diagnostic: d,
             source: NamedSource::new(&name, source.text.to_owned()),
-            location: d.span.map(|s| {
-                let (line, col) = line_col(source.text, s.start);
-                format!("{name}:{line}:{col}")
-            }),
         };
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", d.severity, d.message));
+            let _ = writeln!(out, "{}: {}", d.severity, d.message);
         }
         out.push('\n');
     }
@@ -69,7 +69,11 @@ pub fn counts(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// Diagnostics as JSON, with 1-based line and column.
@@ -99,7 +103,6 @@ pub fn json(source: &Source<'_>, diagnostics: &[Diagnostic]) -> serde_json::Valu
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     source: NamedSource<String>,
-    location: Option<String>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -110,10 +113,7 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(loc) => write!(f, "{} ({loc})", self.diagnostic.message),
-            None => f.write_str(&self.diagnostic.message),
-        }
+        f.write_str(&self.diagnostic.message)
     }
 }
 
@@ -132,16 +132,24 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic.span.map(|_| &self.source as &dyn miette::SourceCode)
+        self.diagnostic
+            .span
+            .map(|_| &self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.diagnostic.span?;
-        let label = LabeledSpan::new_with_span(self.diagnostic.label.clone(), SourceSpan::new(span.start.into(), span.len()));
+        let label = LabeledSpan::new_with_span(
+            self.diagnostic.label.clone(),
+            SourceSpan::new(span.start.into(), span.len()),
+        );
         Some(Box::new(std::iter::once(label)))
     }
 }

@@ -18,7 +18,8 @@ pub struct SpecFile {
 
 /// Reads a spec, reporting unreadable or non-UTF-8 files as located errors.
 pub fn read_spec(path: &Path) -> Result<SpecFile, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     if bytes.len() > plinth_spec::MAX_SPEC_BYTES {
         return Err(format!(
             "error: {} is {} bytes; plinth reads specs of at most {} bytes",
@@ -54,7 +55,10 @@ pub fn load_and_report(path: &Path, style: Style) -> Option<(SpecFile, Loaded)> 
     };
     let loaded = plinth_spec::load(&file.text);
     if !loaded.diagnostics.is_empty() {
-        let source = Source { path, text: &file.text };
+        let source = Source {
+            path,
+            text: &file.text,
+        };
         eprint!("{}", report::human(&source, &loaded.diagnostics, style));
     }
     Some((file, loaded))

@@ -5,6 +5,9 @@ use crate::Outcome;
 /// Prints the schema.
 pub fn run() -> Outcome {
     let schema = plinth_spec::json_schema();
-    println!("{}", serde_json::to_string_pretty(schema).expect("a JSON value serializes"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(schema).expect("a JSON value serializes")
+    );
     Outcome::Success
 }

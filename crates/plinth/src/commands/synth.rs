@@ -11,26 +11,43 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
         return Outcome::BadInput;
     };
     let Some(platform) = loaded.platform else {
-        eprintln!("{} is invalid: {}; nothing written", path.display(), report::counts(&loaded.diagnostics));
+        eprintln!(
+            "{} is invalid: {}; nothing written",
+            path.display(),
+            report::counts(&loaded.diagnostics)
+        );
         return Outcome::BadInput;
     };
     let assembly = plinth_synth::synth(&platform);
-    let out = out.map_or_else(|| Path::new("plinth.out").join(&platform.metadata.environment), Path::to_path_buf);
+    let out = out.map_or_else(
+        || Path::new("plinth.out").join(&platform.metadata.environment),
+        Path::to_path_buf,
+    );
     let mut files: Vec<(PathBuf, String)> = assembly
         .stacks
         .iter()
         .map(|s| (PathBuf::from(s.template_path()), s.template.to_json()))
         .collect();
-    let mut manifest = serde_json::to_string_pretty(&assembly.manifest).expect("the manifest serializes");
+    let mut manifest =
+        serde_json::to_string_pretty(&assembly.manifest).expect("the manifest serializes");
     manifest.push('\n');
     files.push((PathBuf::from("synth.json"), manifest));
     if let Err(e) = crate::output::write_dir(&out, &files) {
         eprintln!("error: cannot write {}: {e}", out.display());
         return Outcome::Failure;
     }
-    println!("synthesized {} into {}", assembly.manifest.platform, out.display());
+    println!(
+        "synthesized {} into {}",
+        assembly.manifest.platform,
+        out.display()
+    );
     for s in &assembly.stacks {
-        println!("  {:<40} {:>3} resources  {}", s.name, s.template.resources.len(), s.template_path());
+        println!(
+            "  {:<40} {:>3} resources  {}",
+            s.name,
+            s.template.resources.len(),
+            s.template_path()
+        );
     }
     println!("  synth.json");
     Outcome::Success

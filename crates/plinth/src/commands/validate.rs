@@ -16,33 +16,43 @@ pub fn run(path: &Path, format: Format, style: Style) -> Outcome {
             }
         };
         let loaded = plinth_spec::load(&file.text);
-        let source = Source { path, text: &file.text };
+        let source = Source {
+            path,
+            text: &file.text,
+        };
         let mut out = report::json(&source, &loaded.diagnostics);
         out["valid"] = serde_json::Value::Bool(loaded.platform.is_some());
-        println!("{}", serde_json::to_string_pretty(&out).expect("a JSON value serializes"));
-        return if loaded.platform.is_some() { Outcome::Success } else { Outcome::BadInput };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("a JSON value serializes")
+        );
+        return if loaded.platform.is_some() {
+            Outcome::Success
+        } else {
+            Outcome::BadInput
+        };
     }
     let Some((_, loaded)) = super::load_and_report(path, style) else {
         return Outcome::BadInput;
     };
-    match loaded.platform {
-        Some(p) => {
-            let n = &p.network;
-            println!(
-                "{} is valid ({}): platform {}, {} zones, network {} with {} addresses left after {} subnets",
-                path.display(),
-                report::counts(&loaded.diagnostics),
-                p.names.platform(),
-                n.zones.len(),
-                n.cidr,
-                n.free_addresses,
-                n.zones.len() * 2,
-            );
-            Outcome::Success
-        }
-        None => {
-            eprintln!("{} is invalid: {}", path.display(), report::counts(&loaded.diagnostics));
-            Outcome::BadInput
-        }
-    }
+    let Some(p) = loaded.platform else {
+        eprintln!(
+            "{} is invalid: {}",
+            path.display(),
+            report::counts(&loaded.diagnostics)
+        );
+        return Outcome::BadInput;
+    };
+    let n = &p.network;
+    println!(
+        "{} is valid ({}): platform {}, {} zones, network {} with {} addresses left after {} subnets",
+        path.display(),
+        report::counts(&loaded.diagnostics),
+        p.names.platform(),
+        n.zones.len(),
+        n.cidr,
+        n.free_addresses,
+        n.zones.len() * 2,
+    );
+    Outcome::Success
 }
