@@ -37,6 +37,7 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::EKS::AccessEntry"
         | "AWS::EKS::PodIdentityAssociation"
         | "AWS::SQS::Queue"
+        | "AWS::Events::Rule"
         | "AWS::S3::Bucket"
         | "AWS::SecretsManager::Secret"
         | "AWS::RDS::DBCluster"
@@ -54,7 +55,6 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::KMS::Alias"
         | "AWS::SQS::QueuePolicy"
         | "AWS::S3::BucketPolicy"
-        | "AWS::Events::Rule"
         | "AWS::SecretsManager::SecretTargetAttachment" => None,
         _ => return Option::None,
     })
