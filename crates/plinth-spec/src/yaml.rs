@@ -561,7 +561,8 @@ mod tests {
         let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
             let p = i - 1;
-            src.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            let refs = vec![format!("*a{p}"); 10].join(", ");
+            src = format!("{src}a{i}: &a{i} [{refs}]\n");
         }
         let (doc, diags) = load(&src);
         assert!(doc.is_none());

@@ -145,14 +145,14 @@ fn iam_policies_fit_their_size_limits() {
                 if r.kind != "AWS::IAM::Role" {
                     continue;
                 }
-                let total: usize = r.properties["Policies"]
+                let policies = r.properties["Policies"]
                     .as_array()
-                    .map(|ps| {
-                        ps.iter()
-                            .map(|p| serde_json::to_string(&p["PolicyDocument"]).unwrap().len())
-                            .sum()
-                    })
-                    .unwrap_or(0);
+                    .cloned()
+                    .unwrap_or_default();
+                let total: usize = policies
+                    .iter()
+                    .map(|p| serde_json::to_string(&p["PolicyDocument"]).unwrap().len())
+                    .sum();
                 assert!(
                     total <= 10_240,
                     "{example}: {id} has {total} characters of inline policy"
