@@ -40,7 +40,7 @@ enum Command {
     Synth {
         /// The platform spec.
         spec: PathBuf,
-        /// Output directory [default: plinth.out/<environment>]
+        /// Output directory (default: `plinth.out/ENVIRONMENT`)
         #[arg(long)]
         out: Option<PathBuf>,
     },
