@@ -70,7 +70,7 @@ fn load_into(source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Platform
     let yaml_failed = yaml_diags.iter().any(Diagnostic::is_error);
     diagnostics.extend(yaml_diags);
     let mut doc = doc?;
-    let structure = structure::check(&doc);
+    let structure = structure::check(&doc, source);
     diagnostics.extend(structure.diagnostics);
     if structure.blocking {
         return None;
@@ -81,6 +81,11 @@ fn load_into(source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Platform
         match repair {
             structure::Repair::Remove(pointer) => {
                 remove(&mut doc.value, pointer);
+            }
+            structure::Repair::Replace(pointer, v) => {
+                if let Some(slot) = doc.value.pointer_mut(pointer) {
+                    *slot = v.clone();
+                }
             }
             structure::Repair::Rename { from, to } => {
                 if let Some(v) = remove(&mut doc.value, from) {

@@ -79,6 +79,9 @@ pub struct Structure {
 pub enum Repair {
     /// Drop the field at this pointer.
     Remove(String),
+    /// Read the value at this pointer as the given one (a quoted number, the closest allowed
+    /// value, a scalar wrapped in a list).
+    Replace(String, Value),
     /// Move the field at `from` to `to` (a typo of a required field).
     Rename {
         /// The misspelt field.
@@ -89,7 +92,7 @@ pub enum Repair {
 }
 
 /// Checks `doc` against the spec schema.
-pub fn check(doc: &Document) -> Structure {
+pub fn check(doc: &Document, source: &str) -> Structure {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     let validator = VALIDATOR.get_or_init(|| {
         jsonschema::validator_for(json_schema()).expect("the generated spec schema is valid")
@@ -98,11 +101,19 @@ pub fn check(doc: &Document) -> Structure {
     for error in validator.iter_errors(&doc.value) {
         let pointer = error.instance_path().as_str().to_owned();
         describe(doc, &pointer, error.kind(), error.instance(), &mut found);
+        repair(
+            doc,
+            source,
+            &pointer,
+            error.kind(),
+            error.instance(),
+            &mut found,
+        );
     }
     let mut out = Structure {
         diagnostics: Vec::new(),
-        repairs: Vec::new(),
-        blocking: found.other,
+        repairs: std::mem::take(&mut found.repairs),
+        blocking: found.unrepaired,
     };
     let mut renamed = Vec::new();
     for (parent, key, suggestion) in &found.unknown {
@@ -148,8 +159,72 @@ struct Found {
     unknown: Vec<(String, String, Option<String>)>,
     /// (parent pointer, field, index of its diagnostic).
     missing: Vec<(String, String, usize)>,
-    /// Whether any other kind of problem was found.
-    other: bool,
+    /// Repairs planned for wrong values.
+    repairs: Vec<Repair>,
+    /// Whether some problem has no repair.
+    unrepaired: bool,
+}
+
+/// Plans a repair for a wrong value so semantic checks can still run; marks the structure
+/// unrepairable when there is none. Unknown and missing fields are handled in [`check`].
+fn repair(
+    doc: &Document,
+    source: &str,
+    pointer: &str,
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    out: &mut Found,
+) {
+    if matches!(
+        kind,
+        ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. }
+    ) {
+        return;
+    }
+    let text = doc
+        .spans
+        .value(pointer)
+        .and_then(|s| source.get(s.start..s.end))
+        .unwrap_or_default();
+    let expected = |t: &str| matches!(kind, ValidationErrorKind::Type { kind: TypeKind::Single(k) } if k.to_string() == t);
+    let replacement = match kind {
+        ValidationErrorKind::Type { .. }
+            if expected("string") && matches!(instance, Value::Number(_) | Value::Bool(_)) =>
+        {
+            Some(Value::from(text.trim_matches(['"', '\'']).to_owned()))
+        }
+        ValidationErrorKind::Type { .. }
+            if expected("array") && !instance.is_object() && !instance.is_null() =>
+        {
+            Some(Value::Array(vec![instance.clone()]))
+        }
+        ValidationErrorKind::Enum { .. }
+        | ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::Constant { .. } => {
+            let shown = instance
+                .as_str()
+                .map_or_else(|| instance.to_string(), str::to_owned);
+            closest(&shown, allowed_values(pointer).iter().map(String::as_str)).map(Value::from)
+        }
+        _ => None,
+    };
+    if let Some(v) = replacement {
+        out.repairs.push(Repair::Replace(pointer.to_owned(), v));
+        return;
+    }
+    // An optional field with a wrong value can be left out.
+    if let Some((parent, key)) = pointer.rsplit_once('/') {
+        let is_index = key.bytes().all(|b| b.is_ascii_digit());
+        let required = schema_at(parent)
+            .and_then(|s| s.get("required"))
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|f| f == key));
+        if !is_index && !required {
+            out.repairs.push(Repair::Remove(pointer.to_owned()));
+            return;
+        }
+    }
+    out.unrepaired = true;
 }
 
 fn describe(
@@ -161,10 +236,6 @@ fn describe(
 ) {
     let at = display_path(pointer);
     let spans = &doc.spans;
-    out.other |= !matches!(
-        kind,
-        ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. }
-    );
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let valid = field_names(pointer);
@@ -195,7 +266,12 @@ fn describe(
                 "spec::missing-field",
                 format!("missing field `{name}`{}", in_(&at)),
             )
-            .at(spans.key(pointer))
+            .at(if pointer.is_empty() {
+                // At the top level, point at where the document starts, not at all of it.
+                spans.value("").map(|s| crate::Span::new(s.start, s.start))
+            } else {
+                spans.key(pointer)
+            })
             .label(format!("`{name}` is required here"));
             if let Some(desc) = field_description(pointer, name) {
                 d = d.help(format!(
@@ -228,6 +304,10 @@ fn describe(
                 d = d.help("quote the value so YAML keeps it as text (account ids, versions like \"1.30\" and ids with leading zeros lose their form unquoted)");
             } else if instance.is_null() {
                 d = d.help("give it a value, or remove the key");
+            } else if expected.contains("list") {
+                d = d.help("write a list, e.g. `[a, b]` or one `- item` per line");
+            } else if expected.contains("mapping") {
+                d = d.help("write the fields indented under the key, or as `{field: value}`");
             }
             out.diagnostics.push(d);
         }

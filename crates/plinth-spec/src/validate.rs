@@ -36,6 +36,8 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let mut cx = Cx {
         spans,
         diags: Vec::new(),
+        region_known: true,
+        account_valid: true,
     };
     let metadata = cx.metadata(&raw.metadata);
     let aws = cx.aws(&raw.aws);
@@ -72,6 +74,10 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
 struct Cx<'a> {
     spans: &'a SpanIndex,
     diags: Vec<Diagnostic>,
+    /// Checks that compare against the region or account stay quiet when those are already
+    /// reported as wrong, so one mistake gives one diagnostic.
+    region_known: bool,
+    account_valid: bool,
 }
 
 impl Cx<'_> {
@@ -145,7 +151,7 @@ impl Cx<'_> {
                 "/metadata/domain",
                 format!("domain `{}` is not a DNS name", m.domain),
             )
-            .help = Some("it prefixes tag and label keys, e.g. `data.example.com`".into());
+            .help = Some("use lowercase letters, digits and `-` in dot-separated labels, e.g. `data.example.com`; it prefixes tag and label keys".into());
         }
         if m.tags.len() + PLINTH_TAGS > 50 {
             self.error(
@@ -199,8 +205,10 @@ impl Cx<'_> {
                 format!("account `{}` is not a 12-digit AWS account id", a.account),
             )
             .help = Some("quote it so YAML keeps leading zeros: account: \"012345678901\"".into());
+            self.account_valid = false;
         }
         let partition = facts::partition_of(&a.region).unwrap_or_else(|| {
+            self.region_known = false;
             let known = facts::REGIONS.iter().map(|(r, _)| *r);
             let d = self.error(
                 "spec::unknown-region",
@@ -348,7 +356,10 @@ impl Cx<'_> {
             self.error(
                 "spec::invalid-zone-count",
                 "/network/availabilityZones",
-                format!("{} availability zones given; EKS needs 2 to 6", zones.len()),
+                match zones.len() {
+                    1 => "only 1 availability zone given; EKS needs 2 to 6".to_owned(),
+                    n => format!("{n} availability zones given; EKS needs 2 to 6"),
+                },
             )
             .help = Some("EKS requires subnets in at least two zones; three is usual".into());
             ok = false;
@@ -357,7 +368,10 @@ impl Cx<'_> {
         for (i, z) in zones.iter().enumerate() {
             let p = format!("/network/availabilityZones/{i}");
             let suffix = z.strip_prefix(aws.region.as_str());
-            if !suffix.is_some_and(|s| s.len() == 1 && s.bytes().all(|b| b.is_ascii_lowercase())) {
+            if self.region_known
+                && !suffix
+                    .is_some_and(|s| s.len() == 1 && s.bytes().all(|b| b.is_ascii_lowercase()))
+            {
                 self.error(
                     "spec::zone-not-in-region",
                     &p,
@@ -594,7 +608,8 @@ impl Cx<'_> {
                         "sizes must satisfy minSize ≤ desiredSize ≤ maxSize; got {} ≤ {} ≤ {}",
                         ng.min_size, ng.desired_size, ng.max_size
                     ),
-                );
+                )
+                .help = Some("desiredSize is the node count at creation; keep it between minSize and maxSize".into());
             }
             if ng.max_size > 450 {
                 self.error(
@@ -765,7 +780,8 @@ impl Cx<'_> {
                                 "spec::invalid-email",
                                 &format!("{p}/email"),
                                 format!("`{}` is not an email address", pr.email),
-                            );
+                            )
+                            .help = Some("write it as name@example.com".into());
                         }
                         Principal {
                             username: pr.username.clone(),
@@ -826,9 +842,13 @@ impl Cx<'_> {
                     aws.region,
                     aws.partition.as_str()
                 ),
-            );
+            )
+            .help = Some(format!(
+                "use an ARN that starts with arn:{}:iam::",
+                aws.partition.as_str()
+            ));
         }
-        if parts[4] != aws.account {
+        if self.account_valid && parts[4] != aws.account {
             self.warning(
                 "spec::foreign-account",
                 p,
@@ -944,7 +964,7 @@ impl Cx<'_> {
             .help = Some("expected arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME".into());
             return;
         }
-        if parts[4] != aws.account {
+        if self.account_valid && parts[4] != aws.account {
             self.warning(
                 "spec::foreign-account",
                 p,
@@ -954,7 +974,7 @@ impl Cx<'_> {
                 ),
             );
         }
-        if parts[3] != aws.region {
+        if self.region_known && parts[3] != aws.region {
             self.warning(
                 "spec::foreign-region",
                 p,
@@ -1030,6 +1050,14 @@ impl Cx<'_> {
     }
 
     fn name_limits(&mut self, names: &Names, c: &raw::Cluster) {
+        // A name part already reported as too long or malformed explains any overflow here.
+        if self
+            .diags
+            .iter()
+            .any(|d| matches!(d.code, "spec::name-too-long" | "spec::invalid-name"))
+        {
+            return;
+        }
         let groups: Vec<&str> = c.node_groups.iter().map(|n| n.name.as_str()).collect();
         for (kind, name) in names.all(&groups) {
             if name.len() > kind.limit() {

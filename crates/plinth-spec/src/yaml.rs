@@ -163,10 +163,15 @@ impl<'a> Builder<'a> {
                     documents += 1;
                     if documents > 1 {
                         self.diagnostics.push(
-                            Diagnostic::error("yaml::multiple-documents", "the spec holds more than one YAML document")
-                                .at(Some(self.offsets.span(span)))
-                                .label("a second document starts here")
-                                .help("a plinth spec is one document; put each platform in its own file, or use `environments` for variants"),
+                            Diagnostic::error(
+                                "yaml::multiple-documents",
+                                "the spec holds more than one YAML document",
+                            )
+                            .at(Some(self.offsets.span(span)))
+                            .label("a second document starts here")
+                            .help(
+                                "a plinth spec is one document; put each platform in its own file",
+                            ),
                         );
                         return None;
                     }
@@ -179,7 +184,6 @@ impl<'a> Builder<'a> {
         if value.is_none() {
             self.diagnostics.push(
                 Diagnostic::error("yaml::empty", "the spec is empty")
-                    .at(Some(Span::new(0, 0)))
                     .help("start from examples/druid-analytics/plinth.yaml"),
             );
         }
@@ -195,8 +199,8 @@ impl<'a> Builder<'a> {
                 self.diagnostics.push(
                     Diagnostic::error("yaml::syntax", format!("invalid YAML: {}", e.info()))
                         .at(Some(Span::new(at, at)))
-                        .label("here")
-                        .help("check indentation and quoting near this position"),
+                        .label("the parser stopped here")
+                        .help("the mistake is here or just before it: an unclosed bracket or quote, a tab, or a misaligned key"),
                 );
                 Err(Abort)
             }
@@ -247,13 +251,15 @@ impl<'a> Builder<'a> {
                 self.check_depth(depth, span)?;
                 self.reject_tag(tag.as_deref(), span)?;
                 let mut items = Vec::new();
+                let mut last = None;
                 let end = loop {
                     let (ev, s) = self.next()?;
                     if matches!(ev, Event::SequenceEnd) {
-                        break self.offsets.span(s);
+                        break self.collection_end(self.offsets.span(s), last);
                     }
                     let child = format!("{pointer}/{}", items.len());
-                    items.push(self.node(ev, s, child, None, depth + 1)?);
+                    items.push(self.node(ev, s, child.clone(), None, depth + 1)?);
+                    last = self.spans.nodes.get(&child).map(|n| n.value);
                 };
                 (Value::Array(items), anchor, end)
             }
@@ -296,6 +302,19 @@ impl<'a> Builder<'a> {
         Ok(value)
     }
 
+    /// Where a collection ends: its closing bracket in flow style; in block style the end
+    /// event sits at the next token, so the collection ends with its last child instead.
+    fn collection_end(&self, end_event: Span, last_child: Option<Span>) -> Span {
+        let closes = matches!(
+            self.source.as_bytes().get(end_event.start),
+            Some(b']' | b'}')
+        );
+        match last_child {
+            Some(last) if !closes => last,
+            _ => end_event,
+        }
+    }
+
     fn mapping(
         &mut self,
         pointer: &str,
@@ -303,11 +322,12 @@ impl<'a> Builder<'a> {
     ) -> Result<(Map<String, Value>, Span), Abort> {
         let mut map = Map::new();
         let mut key_spans: BTreeMap<String, Span> = BTreeMap::new();
+        let mut last = None;
         loop {
             let (ev, s) = self.next()?;
             let kspan = self.offsets.span(s);
             let key = match ev {
-                Event::MappingEnd => return Ok((map, kspan)),
+                Event::MappingEnd => return Ok((map, self.collection_end(kspan, last))),
                 Event::Scalar(text, _, _, _) => text.into_owned(),
                 _ => {
                     self.diagnostics.push(
@@ -323,7 +343,8 @@ impl<'a> Builder<'a> {
             };
             let (vev, vs) = self.next()?;
             let child = format!("{pointer}/{}", escape_pointer(&key));
-            let value = self.node(vev, vs, child, Some(kspan), depth + 1)?;
+            let value = self.node(vev, vs, child.clone(), Some(kspan), depth + 1)?;
+            last = self.spans.nodes.get(&child).map(|n| n.value);
             if let Some(first) = key_spans.get(&key) {
                 let (line, col) = line_col(self.source, first.start);
                 self.diagnostics.push(

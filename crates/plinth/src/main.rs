@@ -6,6 +6,22 @@
 //! Exit codes: 0 success; 1 the command ran but failed (e.g. output could not be written);
 //! 2 unusable input or usage (an invalid spec, a missing file, bad flags).
 
+/// `println!` that stops quietly when stdout is closed (e.g. piped into `head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// `eprintln!` that never panics on a closed stderr.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
 mod commands;
 mod output;
 mod report;

@@ -16,17 +16,74 @@ pub struct SpecFile {
     pub text: String,
 }
 
-/// Reads a spec, reporting unreadable or non-UTF-8 files as located errors.
-pub fn read_spec(path: &Path) -> Result<SpecFile, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
-    if bytes.len() > plinth_spec::MAX_SPEC_BYTES {
-        return Err(format!(
-            "error: {} is {} bytes; plinth reads specs of at most {} bytes",
+/// Why a spec file could not be read as text.
+pub struct ReadError {
+    /// Stable code, like a diagnostic's.
+    pub code: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// 1-based line and column, when the problem is inside the file.
+    pub location: Option<(usize, usize)>,
+    /// What to do about it.
+    pub help: Option<&'static str>,
+}
+
+impl ReadError {
+    /// The human form: `error: FILE[:LINE:COL]: MESSAGE` and the hint.
+    pub fn human(&self, path: &Path) -> String {
+        let at = self
+            .location
+            .map(|(l, c)| format!(":{l}:{c}"))
+            .unwrap_or_default();
+        let mut s = format!(
+            "error[{}]: {}{at}: {}",
+            self.code,
             path.display(),
-            bytes.len(),
-            plinth_spec::MAX_SPEC_BYTES
-        ));
+            self.message
+        );
+        if let Some(h) = self.help {
+            s.push_str("\n  help: ");
+            s.push_str(h);
+        }
+        s
+    }
+
+    /// The JSON form, shaped like `plinth validate -o json` diagnostics.
+    pub fn json(&self, path: &Path) -> serde_json::Value {
+        serde_json::json!({
+            "valid": false,
+            "diagnostics": [{
+                "code": self.code,
+                "severity": "error",
+                "message": self.message,
+                "file": path.display().to_string(),
+                "location": self.location.map(|(line, column)| serde_json::json!({ "line": line, "column": column })),
+                "label": null,
+                "help": self.help,
+            }],
+        })
+    }
+}
+
+/// Reads a spec, reporting unreadable, oversized or non-UTF-8 files.
+pub fn read_spec(path: &Path) -> Result<SpecFile, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError {
+        code: "io::unreadable",
+        message: format!("cannot read the spec: {e}"),
+        location: None,
+        help: None,
+    })?;
+    if bytes.len() > plinth_spec::MAX_SPEC_BYTES {
+        return Err(ReadError {
+            code: "spec::too-large",
+            message: format!(
+                "the spec is {} bytes; plinth reads at most {}",
+                bytes.len(),
+                plinth_spec::MAX_SPEC_BYTES
+            ),
+            location: None,
+            help: Some("a platform spec is a few kilobytes; this file is not one"),
+        });
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SpecFile { text }),
@@ -34,11 +91,15 @@ pub fn read_spec(path: &Path) -> Result<SpecFile, String> {
             let valid = e.utf8_error().valid_up_to();
             let before = String::from_utf8_lossy(&e.as_bytes()[..valid]);
             let (line, col) = plinth_spec::line_col(&before, valid);
-            Err(format!(
-                "error: {}:{line}:{col}: the spec is not UTF-8 text (byte 0x{:02x})\n  help: save the file as UTF-8",
-                path.display(),
-                e.as_bytes()[valid]
-            ))
+            Err(ReadError {
+                code: "spec::not-utf8",
+                message: format!(
+                    "the spec is not UTF-8 text (byte 0x{:02x})",
+                    e.as_bytes()[valid]
+                ),
+                location: Some((line, col)),
+                help: Some("save the file as UTF-8"),
+            })
         }
     }
 }
@@ -48,8 +109,8 @@ pub fn read_spec(path: &Path) -> Result<SpecFile, String> {
 pub fn load_and_report(path: &Path, style: Style) -> Option<(SpecFile, Loaded)> {
     let file = match read_spec(path) {
         Ok(f) => f,
-        Err(msg) => {
-            eprintln!("{msg}");
+        Err(e) => {
+            err!("{}", e.human(path));
             return None;
         }
     };
@@ -59,7 +120,14 @@ pub fn load_and_report(path: &Path, style: Style) -> Option<(SpecFile, Loaded)> 
             path,
             text: &file.text,
         };
-        eprint!("{}", report::human(&source, &loaded.diagnostics, style));
+        {
+            use std::io::Write as _;
+            let _ = write!(
+                std::io::stderr().lock(),
+                "{}",
+                report::human(&source, &loaded.diagnostics, style)
+            );
+        }
     }
     Some((file, loaded))
 }

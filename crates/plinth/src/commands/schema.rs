@@ -5,7 +5,7 @@ use crate::Outcome;
 /// Prints the schema.
 pub fn run() -> Outcome {
     let schema = plinth_spec::json_schema();
-    println!(
+    out!(
         "{}",
         serde_json::to_string_pretty(schema).expect("a JSON value serializes")
     );

@@ -11,7 +11,7 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
         return Outcome::BadInput;
     };
     let Some(platform) = loaded.platform else {
-        eprintln!(
+        err!(
             "{} is invalid: {}; nothing written",
             path.display(),
             report::counts(&loaded.diagnostics)
@@ -33,22 +33,22 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
     manifest.push('\n');
     files.push((PathBuf::from("synth.json"), manifest));
     if let Err(e) = crate::output::write_dir(&out, &files) {
-        eprintln!("error: cannot write {}: {e}", out.display());
+        err!("error: cannot write {}: {e}", out.display());
         return Outcome::Failure;
     }
-    println!(
+    out!(
         "synthesized {} into {}",
         assembly.manifest.platform,
         out.display()
     );
     for s in &assembly.stacks {
-        println!(
+        out!(
             "  {:<40} {:>3} resources  {}",
             s.name,
             s.template.resources.len(),
             s.template_path()
         );
     }
-    println!("  synth.json");
+    out!("  synth.json");
     Outcome::Success
 }

@@ -10,8 +10,11 @@ pub fn run(path: &Path, format: Format, style: Style) -> Outcome {
     if format == Format::Json {
         let file = match super::read_spec(path) {
             Ok(f) => f,
-            Err(msg) => {
-                eprintln!("{msg}");
+            Err(e) => {
+                out!(
+                    "{}",
+                    serde_json::to_string_pretty(&e.json(path)).expect("a JSON value serializes")
+                );
                 return Outcome::BadInput;
             }
         };
@@ -22,7 +25,7 @@ pub fn run(path: &Path, format: Format, style: Style) -> Outcome {
         };
         let mut out = report::json(&source, &loaded.diagnostics);
         out["valid"] = serde_json::Value::Bool(loaded.platform.is_some());
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&out).expect("a JSON value serializes")
         );
@@ -36,7 +39,7 @@ pub fn run(path: &Path, format: Format, style: Style) -> Outcome {
         return Outcome::BadInput;
     };
     let Some(p) = loaded.platform else {
-        eprintln!(
+        err!(
             "{} is invalid: {}",
             path.display(),
             report::counts(&loaded.diagnostics)
@@ -44,7 +47,7 @@ pub fn run(path: &Path, format: Format, style: Style) -> Outcome {
         return Outcome::BadInput;
     };
     let n = &p.network;
-    println!(
+    out!(
         "{} is valid ({}): platform {}, {} zones, network {} with {} addresses left after {} subnets",
         path.display(),
         report::counts(&loaded.diagnostics),
