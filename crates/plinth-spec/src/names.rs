@@ -90,17 +90,30 @@ pub enum StackKind {
     Network,
     /// EKS cluster, node groups, addons, access, Karpenter's AWS side.
     Cluster,
+    /// Workload data stores: Druid's buckets, metadata database, secrets, Kafka and role.
+    /// Needs the network only, so it deploys in parallel with the cluster.
+    Data,
+    /// Pod identity associations binding workload roles (data stack) to service accounts
+    /// (cluster stack).
+    Bindings,
 }
 
 impl StackKind {
     /// Every stack kind, in dependency order.
-    pub const ALL: [StackKind; 2] = [StackKind::Network, StackKind::Cluster];
+    pub const ALL: [StackKind; 4] = [
+        StackKind::Network,
+        StackKind::Cluster,
+        StackKind::Data,
+        StackKind::Bindings,
+    ];
 
     /// Short name used in stack names and file names.
     pub fn as_str(self) -> &'static str {
         match self {
             StackKind::Network => "network",
             StackKind::Cluster => "cluster",
+            StackKind::Data => "data",
+            StackKind::Bindings => "bindings",
         }
     }
 }
@@ -204,6 +217,16 @@ impl Names {
         self.druid_release
             .as_ref()
             .map(|r| format!("{}-{r}-druid-{suffix}", self.id))
+    }
+
+    /// Kubernetes namespace of Druid.
+    pub fn druid_namespace(&self) -> &'static str {
+        "druid"
+    }
+
+    /// Kubernetes service account every Druid pod runs as; the pod identity association names it.
+    pub fn druid_service_account(&self) -> Option<String> {
+        self.druid_release.as_ref().map(|r| format!("{r}-druid"))
     }
 
     /// Every length-limited name a platform with these node groups derives, for validation.

@@ -3,8 +3,10 @@
 //! Pure and deterministic: no IO, no clocks, ordered maps only. The same platform always gives
 //! byte-identical templates and the same `synth.json`.
 
+mod bindings;
 mod builder;
 mod cluster;
+mod druid;
 mod iam;
 mod karpenter;
 mod network;
@@ -90,16 +92,18 @@ pub struct StackManifest {
 pub fn synth(platform: &Platform) -> Assembly {
     let stacks: Vec<Stack> = StackKind::ALL
         .iter()
-        .map(|&kind| {
+        .filter_map(|&kind| {
             let template = match kind {
-                StackKind::Network => network::template(platform),
-                StackKind::Cluster => cluster::template(platform),
-            };
-            Stack {
+                StackKind::Network => Some(network::template(platform)),
+                StackKind::Cluster => Some(cluster::template(platform)),
+                StackKind::Data => druid::template(platform),
+                StackKind::Bindings => bindings::template(platform),
+            }?;
+            Some(Stack {
                 kind,
                 name: platform.names.stack(kind),
                 template,
-            }
+            })
         })
         .collect();
     let manifest = manifest(platform, &stacks);
