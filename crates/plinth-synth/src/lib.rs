@@ -8,6 +8,7 @@ mod builder;
 mod cluster;
 mod druid;
 mod iam;
+pub mod k8s;
 mod karpenter;
 mod network;
 
@@ -24,6 +25,8 @@ use serde_json::{Value, json};
 pub struct Assembly {
     /// Stacks in dependency order.
     pub stacks: Vec<Stack>,
+    /// Kubernetes files in wave order.
+    pub kubernetes: Vec<k8s::ManifestFile>,
     /// The deployment summary written to `synth.json`.
     pub manifest: Manifest,
 }
@@ -64,6 +67,10 @@ pub struct Manifest {
     pub network: Value,
     /// Stacks in dependency order.
     pub stacks: Vec<StackManifest>,
+    /// Kubernetes minor version of the cluster, e.g. `1.34`.
+    pub kubernetes_version: String,
+    /// Kubernetes files by apply wave.
+    pub kubernetes: BTreeMap<k8s::Wave, Vec<String>>,
 }
 
 /// A stack in `synth.json`.
@@ -106,11 +113,16 @@ pub fn synth(platform: &Platform) -> Assembly {
             })
         })
         .collect();
-    let manifest = manifest(platform, &stacks);
-    Assembly { stacks, manifest }
+    let kubernetes = k8s::manifests(platform);
+    let manifest = manifest(platform, &stacks, &kubernetes);
+    Assembly {
+        stacks,
+        kubernetes,
+        manifest,
+    }
 }
 
-fn manifest(p: &Platform, stacks: &[Stack]) -> Manifest {
+fn manifest(p: &Platform, stacks: &[Stack], kubernetes: &[k8s::ManifestFile]) -> Manifest {
     let exporters: BTreeMap<String, String> = stacks
         .iter()
         .flat_map(|s| {
@@ -173,5 +185,12 @@ fn manifest(p: &Platform, stacks: &[Stack]) -> Manifest {
         region: p.aws.region.clone(),
         network,
         stacks,
+        kubernetes_version: p.cluster.version(),
+        kubernetes: kubernetes.iter().fold(BTreeMap::new(), |mut m, f| {
+            m.entry(f.wave)
+                .or_insert_with(Vec::new)
+                .push(f.path.clone());
+            m
+        }),
     }
 }

@@ -28,6 +28,12 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
         .iter()
         .map(|s| (PathBuf::from(s.template_path()), s.template.to_json()))
         .collect();
+    files.extend(
+        assembly
+            .kubernetes
+            .iter()
+            .map(|f| (PathBuf::from(&f.path), f.to_yaml())),
+    );
     let mut manifest =
         serde_json::to_string_pretty(&assembly.manifest).expect("the manifest serializes");
     manifest.push('\n');
@@ -47,6 +53,14 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
             s.name,
             s.template.resources.len(),
             s.template_path()
+        );
+    }
+    for f in &assembly.kubernetes {
+        out!(
+            "  {:<40} {:>3} objects    {}",
+            format!("kubernetes ({:?})", f.wave).to_lowercase(),
+            f.kube_objects().len(),
+            f.path
         );
     }
     out!("  synth.json");

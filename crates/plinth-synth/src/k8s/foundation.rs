@@ -1,0 +1,145 @@
+//! Foundation wave: namespaces with Pod Security labels and the default encrypted StorageClass.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use plinth_spec::Platform;
+
+use super::labels::labels;
+use super::{ManifestFile, Wave, value};
+
+/// Pod Security level of a namespace.
+#[derive(Debug, Clone, Copy)]
+pub enum PodSecurity {
+    /// Hardened pods only (workloads).
+    Restricted,
+    /// Node agents that need host access (CSI drivers, log and metric collectors).
+    Privileged,
+}
+
+/// A namespace plinth creates, the level it enforces, and who it is for.
+pub struct NamespaceSpec {
+    /// Name.
+    pub name: &'static str,
+    /// Pod Security level.
+    pub level: PodSecurity,
+    /// `app.kubernetes.io/part-of`.
+    pub part_of: &'static str,
+}
+
+/// Namespaces the platform uses, given what the spec enables.
+pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
+    let mut out = Vec::new();
+    let a = &p.addons;
+    if a.cert_manager.is_some() {
+        out.push(NamespaceSpec {
+            name: "cert-manager",
+            level: PodSecurity::Restricted,
+            part_of: "cert-manager",
+        });
+    }
+    if a.aws_load_balancer_controller.is_some() {
+        out.push(NamespaceSpec {
+            name: "aws-load-balancer",
+            level: PodSecurity::Restricted,
+            part_of: "aws-load-balancer-controller",
+        });
+    }
+    if a.secrets_store_csi.is_some() {
+        out.push(NamespaceSpec {
+            name: "aws-secrets-store",
+            level: PodSecurity::Privileged,
+            part_of: "secrets-store-csi",
+        });
+    }
+    if p.observability.grafana_cloud.is_some() {
+        out.push(NamespaceSpec {
+            name: "monitoring",
+            level: PodSecurity::Privileged,
+            part_of: "monitoring",
+        });
+    }
+    if p.druid.is_some() {
+        out.push(NamespaceSpec {
+            name: "druid",
+            level: PodSecurity::Restricted,
+            part_of: "druid",
+        });
+    }
+    out
+}
+
+pub fn files(p: &Platform) -> Vec<ManifestFile> {
+    let mut files = Vec::new();
+    let ns: Vec<_> = namespaces(p)
+        .iter()
+        .map(|n| {
+            let level = match n.level {
+                PodSecurity::Restricted => "restricted",
+                PodSecurity::Privileged => "privileged",
+            };
+            let mut l = labels(p, n.part_of, "namespace");
+            for mode in ["enforce", "audit", "warn"] {
+                l.insert(
+                    format!("pod-security.kubernetes.io/{mode}"),
+                    level.to_owned(),
+                );
+            }
+            value(&Namespace {
+                metadata: ObjectMeta {
+                    name: Some(n.name.to_owned()),
+                    labels: Some(l),
+                    ..ObjectMeta::default()
+                },
+                ..Namespace::default()
+            })
+        })
+        .collect();
+    if !ns.is_empty() {
+        files.push(ManifestFile::objects(Wave::Foundation, "namespaces", ns));
+    }
+    if p.cluster.addons.contains_key("aws-ebs-csi-driver") {
+        files.push(ManifestFile::objects(
+            Wave::Foundation,
+            "storage",
+            vec![value(&storage_class(p))],
+        ));
+    }
+    files
+}
+
+/// The default StorageClass: gp3, encrypted with the cluster's EBS key (named by its alias,
+/// which EC2 accepts wherever a key id is expected, so no deploy-time value is needed).
+fn storage_class(p: &Platform) -> StorageClass {
+    let alias = p.names.kms_alias("ebs-encryption");
+    let key = format!(
+        "arn:{}:kms:{}:{}:{alias}",
+        p.aws.partition.as_str(),
+        p.aws.region,
+        p.aws.account
+    );
+    StorageClass {
+        metadata: ObjectMeta {
+            name: Some("gp3-encrypted".to_owned()),
+            labels: Some(labels(p, "platform", "storage")),
+            annotations: Some(BTreeMap::from([(
+                "storageclass.kubernetes.io/is-default-class".to_owned(),
+                "true".to_owned(),
+            )])),
+            ..ObjectMeta::default()
+        },
+        provisioner: "ebs.csi.aws.com".to_owned(),
+        parameters: Some(BTreeMap::from([
+            ("type".to_owned(), "gp3".to_owned()),
+            ("encrypted".to_owned(), "true".to_owned()),
+            ("kmsKeyId".to_owned(), key),
+            ("csi.storage.k8s.io/fstype".to_owned(), "ext4".to_owned()),
+        ])),
+        reclaim_policy: Some("Delete".to_owned()),
+        volume_binding_mode: Some("WaitForFirstConsumer".to_owned()),
+        allow_volume_expansion: Some(true),
+        ..StorageClass::default()
+    }
+}

@@ -1,0 +1,120 @@
+//! The Kubernetes side of the assembly: objects grouped into files and apply waves.
+//!
+//! Waves run in order — foundation (namespaces, storage), addons (Helm charts as Argo CD
+//! Applications plus their values), Karpenter node classes and pools, then workloads — so
+//! every object finds the CRDs, namespaces and controllers it needs already in place.
+//! Built-in kinds are built with `k8s-openapi` types; custom resources as JSON checked against
+//! their CRD schemas by the test script.
+
+mod addons;
+mod druid;
+mod foundation;
+mod karpenter;
+pub mod labels;
+
+use plinth_spec::Platform;
+use serde::Serialize;
+use serde_json::Value;
+
+/// An apply wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Wave {
+    /// Namespaces, storage classes.
+    Foundation,
+    /// Platform addons (controllers and their CRDs).
+    Addons,
+    /// Karpenter node classes and pools (need Karpenter's CRDs).
+    Karpenter,
+    /// Workloads.
+    Workloads,
+}
+
+impl Wave {
+    /// Directory prefix, e.g. `10-foundation`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Wave::Foundation => "10-foundation",
+            Wave::Addons => "20-addons",
+            Wave::Karpenter => "30-karpenter",
+            Wave::Workloads => "40-workloads",
+        }
+    }
+
+    /// Argo CD sync wave of objects in this wave.
+    pub fn sync_wave(self) -> i32 {
+        match self {
+            Wave::Foundation => -10,
+            Wave::Addons => 0,
+            Wave::Karpenter => 10,
+            Wave::Workloads => 20,
+        }
+    }
+}
+
+/// One file of the Kubernetes output.
+#[derive(Debug, Clone)]
+pub struct ManifestFile {
+    /// Path inside the output directory, e.g. `kubernetes/10-foundation/namespaces.yaml`.
+    pub path: String,
+    /// Wave it belongs to.
+    pub wave: Wave,
+    /// What it holds.
+    pub content: Content,
+}
+
+/// What a manifest file holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Kubernetes objects, written as a multi-document YAML stream.
+    Objects(Vec<Value>),
+    /// Helm values for a chart, written as one YAML document.
+    Values(Value),
+}
+
+impl ManifestFile {
+    fn objects(wave: Wave, name: &str, objects: Vec<Value>) -> Self {
+        Self {
+            path: format!("kubernetes/{}/{name}.yaml", wave.dir()),
+            wave,
+            content: Content::Objects(objects),
+        }
+    }
+
+    /// The file's text.
+    pub fn to_yaml(&self) -> String {
+        let render =
+            |v: &Value| serde_saphyr::to_string(v).expect("JSON values always render as YAML");
+        match &self.content {
+            Content::Objects(objs) => objs.iter().fold(String::new(), |mut out, o| {
+                out.push_str("---\n");
+                out.push_str(&render(o));
+                out
+            }),
+            Content::Values(v) => render(v),
+        }
+    }
+
+    /// The objects in the file (none for a values file).
+    pub fn kube_objects(&self) -> &[Value] {
+        match &self.content {
+            Content::Objects(o) => o,
+            Content::Values(_) => &[],
+        }
+    }
+}
+
+/// Every Kubernetes file of the platform, in wave order.
+pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
+    let mut files = foundation::files(p);
+    files.extend(addons::files(p));
+    files.extend(karpenter::files(p));
+    files.extend(druid::files(p));
+    files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
+    files
+}
+
+/// Converts a typed object (k8s-openapi or serde struct) into a JSON value.
+fn value<T: Serialize>(object: &T) -> Value {
+    serde_json::to_value(object).expect("Kubernetes objects always serialize")
+}

@@ -1,0 +1,220 @@
+//! The Kubernetes side of every example: snapshots of each manifest file, and the agreements
+//! between what the manifests reference and what the CloudFormation templates create.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use plinth_synth::{Assembly, synth};
+use serde_json::Value;
+
+fn examples() -> Vec<(String, plinth_spec::Platform, Assembly)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    entries
+        .into_iter()
+        .filter(|p| p.join("plinth.yaml").exists())
+        .map(|path| {
+            let text = std::fs::read_to_string(path.join("plinth.yaml")).unwrap();
+            let platform = plinth_spec::load(&text)
+                .platform
+                .expect("examples are valid");
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let assembly = synth(&platform);
+            (name, platform, assembly)
+        })
+        .collect()
+}
+
+fn objects(a: &Assembly) -> Vec<&Value> {
+    a.kubernetes
+        .iter()
+        .flat_map(plinth_synth::k8s::ManifestFile::kube_objects)
+        .collect()
+}
+
+fn find<'a>(a: &'a Assembly, kind: &str, name: &str) -> &'a Value {
+    objects(a)
+        .into_iter()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}"))
+}
+
+#[test]
+fn manifests_match_snapshots() {
+    for (example, _, assembly) in examples() {
+        assert!(!assembly.kubernetes.is_empty(), "{example}: no manifests");
+        for file in &assembly.kubernetes {
+            let name = file
+                .path
+                .trim_start_matches("kubernetes/")
+                .replace('/', "__");
+            insta::assert_snapshot!(format!("{example}__{name}"), file.to_yaml());
+        }
+    }
+}
+
+#[test]
+fn druid_schedules_onto_existing_node_pools_and_tolerates_their_taints() {
+    for (example, _, assembly) in examples() {
+        let pools: BTreeSet<String> = objects(&assembly)
+            .into_iter()
+            .filter(|o| o["kind"] == "NodePool")
+            .map(|o| o["metadata"]["name"].as_str().unwrap().to_owned())
+            .collect();
+        for o in objects(&assembly)
+            .into_iter()
+            .filter(|o| o["kind"] == "Deployment" || o["kind"] == "StatefulSet")
+        {
+            let spec = &o["spec"]["template"]["spec"];
+            let pool = spec["nodeSelector"]["karpenter.sh/nodepool"]
+                .as_str()
+                .unwrap();
+            assert!(
+                pools.contains(pool),
+                "{example}: {} selects missing pool {pool}",
+                o["metadata"]["name"]
+            );
+            let pool_obj = find(&assembly, "NodePool", pool);
+            let taints = pool_obj["spec"]["template"]["spec"]["taints"]
+                .as_array()
+                .unwrap();
+            for t in taints {
+                let tolerated = spec["tolerations"].as_array().unwrap().iter().any(|tol| {
+                    tol["key"] == t["key"]
+                        && tol["value"] == t["value"]
+                        && tol["effect"] == t["effect"]
+                });
+                assert!(
+                    tolerated,
+                    "{example}: {} does not tolerate {t}",
+                    o["metadata"]["name"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn druid_pods_run_as_the_service_account_with_the_pod_identity() {
+    for (example, platform, assembly) in examples() {
+        let Some(sa) = platform.names.druid_service_account() else {
+            continue;
+        };
+        find(&assembly, "ServiceAccount", &sa);
+        for o in objects(&assembly)
+            .into_iter()
+            .filter(|o| o["kind"] == "Deployment" || o["kind"] == "StatefulSet")
+        {
+            assert_eq!(
+                o["spec"]["template"]["spec"]["serviceAccountName"],
+                sa.as_str(),
+                "{example}"
+            );
+            assert_eq!(
+                o["metadata"]["namespace"],
+                platform.names.druid_namespace(),
+                "{example}"
+            );
+        }
+        let binding = find(
+            &assembly,
+            "RoleBinding",
+            &format!("{}-druid", platform.druid.as_ref().unwrap().release),
+        );
+        assert_eq!(binding["subjects"][0]["name"], sa.as_str());
+    }
+}
+
+#[test]
+fn druid_configuration_names_the_buckets_and_secrets_plinth_creates() {
+    for (example, platform, assembly) in examples() {
+        let Some(druid) = &platform.druid else {
+            continue;
+        };
+        let common = find(
+            &assembly,
+            "ConfigMap",
+            &format!("{}-druid-common", druid.release),
+        );
+        let props = common["data"]["common.runtime.properties"]
+            .as_str()
+            .unwrap();
+        for (key, suffix) in [
+            ("druid.storage.bucket", "deepstorage"),
+            ("druid.indexer.logs.s3Bucket", "indexlogs"),
+            ("druid.msq.intermediate.storage.bucket", "msq"),
+        ] {
+            let expected = platform.names.druid(suffix).unwrap();
+            assert!(
+                props.contains(&format!("{key}={expected}\n")),
+                "{example}: {key} is not {expected}"
+            );
+        }
+        let spc = find(
+            &assembly,
+            "SecretProviderClass",
+            &format!("{}-druid-secrets", druid.release),
+        );
+        let objects = spc["spec"]["parameters"]["objects"].as_str().unwrap();
+        for suffix in ["metadata", "admin", "system"] {
+            let expected = platform.names.druid(suffix).unwrap();
+            assert!(
+                objects.contains(&format!("objectName: {expected}\n")),
+                "{example}: secret {expected} not mounted"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_manifest_holds_a_literal_secret() {
+    for (example, _, assembly) in examples() {
+        for o in objects(&assembly) {
+            assert_ne!(
+                o["kind"], "Secret",
+                "{example}: a Secret object is rendered"
+            );
+            let text = serde_json::to_string(o).unwrap();
+            for container in o["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                for var in container["env"].as_array().into_iter().flatten() {
+                    let name = var["name"].as_str().unwrap().to_uppercase();
+                    if name.contains("PASSWORD")
+                        || name.contains("SECRET")
+                        || name.contains("TOKEN")
+                    {
+                        assert!(
+                            var.get("value").is_none(),
+                            "{example}: {name} has a literal value"
+                        );
+                    }
+                }
+            }
+            // Druid properties name passwords only through a password provider.
+            for data in o["data"].as_object().into_iter().flat_map(|d| d.values()) {
+                for line in data.as_str().unwrap_or_default().lines() {
+                    let Some((key, value)) = line.split_once('=') else {
+                        continue;
+                    };
+                    if key.to_lowercase().contains("password") {
+                        assert!(
+                            value.starts_with(r#"{"type":"environment""#),
+                            "{example}: {key} is not read from the environment"
+                        );
+                    }
+                }
+            }
+            assert!(
+                !text.contains("BEGIN PRIVATE KEY"),
+                "{example}: a private key in a manifest"
+            );
+        }
+    }
+}
