@@ -1,10 +1,190 @@
-//! Addons wave: platform addons as Argo CD Applications with pinned charts, and the same
-//! values as files for `helm`. Filled in by the addons work; empty until then.
+//! Addons wave: each platform addon as an Argo CD `Application` with a pinned Helm chart and
+//! its values inline, plus the same values as a file for `helm`, so either tool installs the
+//! same thing:
+//!
+//! ```text
+//! helm upgrade --install cert-manager cert-manager --repo https://charts.jetstack.io \
+//!   --version v1.19.1 -n cert-manager -f kubernetes/20-addons/values/cert-manager.yaml
+//! ```
+//!
+//! Namespaces come from the foundation wave (with their Pod Security labels), so Applications
+//! do not create them.
+
+use std::collections::BTreeMap;
 
 use plinth_spec::Platform;
+use serde_json::{Value, json};
 
-use super::ManifestFile;
+use super::labels::labels;
+use super::{Content, ManifestFile, Wave};
 
-pub fn files(_p: &Platform) -> Vec<ManifestFile> {
-    Vec::new()
+/// metrics-server chart version (kubernetes-sigs/metrics-server chart 3.13.0, app v0.8.0).
+pub const METRICS_SERVER_CHART: &str = "3.13.0";
+/// Namespace Argo CD runs in.
+pub const ARGOCD_NAMESPACE: &str = "argocd";
+
+/// One Helm release of an addon.
+#[derive(Debug, Clone)]
+pub struct Release {
+    /// Release and Application name.
+    pub name: &'static str,
+    /// Namespace it installs into.
+    pub namespace: &'static str,
+    /// Chart repository (HTTPS, or an OCI registry path without scheme).
+    pub repo: &'static str,
+    /// Chart name.
+    pub chart: &'static str,
+    /// Pinned chart version.
+    pub version: String,
+    /// Helm values.
+    pub values: Value,
+    /// Order among addons: CRD charts before their controllers.
+    pub sync_wave: i32,
+}
+
+/// The Helm releases the spec enables.
+pub fn releases(p: &Platform) -> Vec<Release> {
+    let mut out = Vec::new();
+    let a = &p.addons;
+    if let Some(v) = &a.cert_manager {
+        out.push(Release {
+            name: "cert-manager",
+            namespace: "cert-manager",
+            repo: "https://charts.jetstack.io",
+            chart: "cert-manager",
+            version: v.clone(),
+            values: json!({
+                "crds": { "enabled": true, "keep": true },
+                "replicaCount": 2,
+                "podDisruptionBudget": { "enabled": true, "minAvailable": 1 },
+                "webhook": { "replicaCount": 2, "podDisruptionBudget": { "enabled": true, "minAvailable": 1 } },
+                "cainjector": { "replicaCount": 2, "podDisruptionBudget": { "enabled": true, "minAvailable": 1 } },
+                "prometheus": { "enabled": true },
+            }),
+            sync_wave: 0,
+        });
+    }
+    if let Some(k) = &p.cluster.karpenter {
+        out.push(Release {
+            name: "karpenter-crd",
+            namespace: "kube-system",
+            repo: "public.ecr.aws/karpenter",
+            chart: "karpenter-crd",
+            version: k.version.clone(),
+            values: json!({}),
+            sync_wave: -1,
+        });
+        out.push(Release {
+            name: "karpenter",
+            namespace: "kube-system",
+            repo: "public.ecr.aws/karpenter",
+            chart: "karpenter",
+            version: k.version.clone(),
+            values: json!({
+                // The role and queue come from the cluster stack; pod identity binds the role
+                // to this service account.
+                "serviceAccount": { "name": "karpenter" },
+                "settings": {
+                    "clusterName": p.names.cluster(),
+                    "interruptionQueue": p.names.karpenter_queue(),
+                },
+                "replicas": 2,
+                "podDisruptionBudget": { "name": "karpenter", "maxUnavailable": 1 },
+                "controller": { "resources": {
+                    "requests": { "cpu": "500m", "memory": "512Mi" },
+                    "limits": { "cpu": "1", "memory": "1Gi" },
+                } },
+            }),
+            sync_wave: 0,
+        });
+    }
+    if let Some(v) = &a.secrets_store_csi {
+        out.push(Release {
+            name: "secrets-store-csi",
+            namespace: "aws-secrets-store",
+            repo: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
+            chart: "secrets-store-csi-driver-provider-aws",
+            version: v.clone(),
+            values: json!({
+                // The provider chart installs the driver too; syncing into Kubernetes Secrets
+                // is what lets workloads read credentials as environment variables.
+                "secrets-store-csi-driver": {
+                    "install": true,
+                    "syncSecret": { "enabled": true },
+                    "enableSecretRotation": true,
+                },
+            }),
+            sync_wave: 0,
+        });
+    }
+    if let Some(v) = &a.aws_load_balancer_controller {
+        out.push(Release {
+            name: "aws-load-balancer-controller",
+            namespace: "aws-load-balancer",
+            repo: "https://aws.github.io/eks-charts",
+            chart: "aws-load-balancer-controller",
+            version: v.clone(),
+            values: json!({
+                "clusterName": p.names.cluster(),
+                "region": p.aws.region,
+                "serviceAccount": { "create": true, "name": "aws-load-balancer-controller" },
+                "replicaCount": 2,
+            }),
+            sync_wave: 1,
+        });
+    }
+    out.push(Release {
+        name: "metrics-server",
+        namespace: "kube-system",
+        repo: "https://kubernetes-sigs.github.io/metrics-server/",
+        chart: "metrics-server",
+        version: METRICS_SERVER_CHART.to_owned(),
+        values: json!({ "replicas": 2, "podDisruptionBudget": { "enabled": true, "minAvailable": 1 } }),
+        sync_wave: 0,
+    });
+    out
+}
+
+pub fn files(p: &Platform) -> Vec<ManifestFile> {
+    let releases = releases(p);
+    let mut files: Vec<ManifestFile> = releases
+        .iter()
+        .map(|r| ManifestFile {
+            path: format!("kubernetes/{}/values/{}.yaml", Wave::Addons.dir(), r.name),
+            wave: Wave::Addons,
+            content: Content::Values(r.values.clone()),
+        })
+        .collect();
+    let apps = releases.iter().map(|r| application(p, r)).collect();
+    files.push(ManifestFile::objects(Wave::Addons, "applications", apps));
+    files
+}
+
+fn application(p: &Platform, r: &Release) -> Value {
+    json!({
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {
+            "name": r.name,
+            "namespace": ARGOCD_NAMESPACE,
+            "labels": labels(p, r.name, "addon"),
+            "annotations": BTreeMap::from([("argocd.argoproj.io/sync-wave", r.sync_wave.to_string())]),
+            "finalizers": ["resources-finalizer.argocd.argoproj.io"],
+        },
+        "spec": {
+            "project": "default",
+            "source": {
+                "repoURL": r.repo,
+                "chart": r.chart,
+                "targetRevision": r.version,
+                "helm": { "releaseName": r.name, "valuesObject": r.values },
+            },
+            "destination": { "server": "https://kubernetes.default.svc", "namespace": r.namespace },
+            "syncPolicy": {
+                "automated": { "prune": true, "selfHeal": true },
+                "syncOptions": ["ServerSideApply=true"],
+                "retry": { "limit": 5, "backoff": { "duration": "10s", "factor": 2, "maxDuration": "5m" } },
+            },
+        },
+    })
 }

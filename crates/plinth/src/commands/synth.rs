@@ -56,10 +56,13 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
         );
     }
     for f in &assembly.kubernetes {
+        let what = match &f.content {
+            plinth_synth::k8s::Content::Objects(o) => format!("{:>3} objects", o.len()),
+            plinth_synth::k8s::Content::Values(_) => "helm values".to_owned(),
+        };
         out!(
-            "  {:<40} {:>3} objects    {}",
-            format!("kubernetes ({:?})", f.wave).to_lowercase(),
-            f.kube_objects().len(),
+            "  {:<40} {what:<13}  {}",
+            format!("kubernetes, wave {}", f.wave.dir()),
             f.path
         );
     }
