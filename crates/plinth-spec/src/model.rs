@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use ipnet::Ipv4Net;
 
 pub use crate::facts::Partition;
-pub use crate::names::{NameKind, Names, StackKind};
+pub use crate::names::{
+    DruidBucket, DruidNames, DruidSecret, DruidSecurityGroup, NameKind, Names, StackKind,
+};
 pub use crate::raw::{
     AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, KafkaFlavour, LogType, MetadataEngine,
     TaintEffect,
@@ -277,6 +279,8 @@ pub struct Druid {
     pub metadata_version: String,
     /// Metadata readers.
     pub metadata_readers: u32,
+    /// DB instance class of the metadata writer and readers, e.g. `db.r6g.large`.
+    pub metadata_instance_class: String,
     /// Kafka flavour.
     pub kafka: KafkaFlavour,
     /// Replicas per component.

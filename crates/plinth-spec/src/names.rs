@@ -42,8 +42,12 @@ pub enum NameKind {
     Secret,
     /// RDS cluster identifier (63).
     RdsCluster,
+    /// RDS instance identifier (63).
+    RdsInstance,
     /// MSK cluster (64).
     MskCluster,
+    /// EC2 security group (255).
+    SecurityGroup,
 }
 
 impl NameKind {
@@ -51,13 +55,37 @@ impl NameKind {
     pub fn limit(self) -> usize {
         match self {
             NameKind::Stack | NameKind::LaunchTemplate => 128,
-            NameKind::Export => 255,
+            NameKind::Export | NameKind::SecurityGroup => 255,
             NameKind::IamRole | NameKind::EventRule | NameKind::MskCluster => 64,
             NameKind::EksCluster => 100,
-            NameKind::Nodegroup | NameKind::S3Bucket | NameKind::RdsCluster => 63,
+            NameKind::Nodegroup
+            | NameKind::S3Bucket
+            | NameKind::RdsCluster
+            | NameKind::RdsInstance => 63,
             NameKind::SqsQueue => 80,
             NameKind::KmsAlias => 256,
             NameKind::LogGroup | NameKind::Secret => 512,
+        }
+    }
+
+    /// The AWS naming rule `name` breaks beyond its length, if any. Names are built from
+    /// slugs, so only the rules a slug can still break are checked.
+    pub fn violation(self, name: &str) -> Option<&'static str> {
+        match self {
+            NameKind::S3Bucket
+                if ["xn--", "sthree-", "amzn-s3-demo-"]
+                    .iter()
+                    .any(|p| name.starts_with(p)) =>
+            {
+                Some("S3 reserves bucket names starting with `xn--`, `sthree-` and `amzn-s3-demo-`")
+            }
+            NameKind::RdsCluster | NameKind::RdsInstance if name.contains("--") => {
+                Some("RDS identifiers may not contain two hyphens in a row")
+            }
+            NameKind::SecurityGroup if name.starts_with("sg-") => {
+                Some("security group names may not start with `sg-`")
+            }
+            _ => None,
         }
     }
 }
@@ -78,7 +106,9 @@ impl fmt::Display for NameKind {
             NameKind::S3Bucket => "S3 bucket name",
             NameKind::Secret => "secret name",
             NameKind::RdsCluster => "RDS cluster identifier",
+            NameKind::RdsInstance => "RDS instance identifier",
             NameKind::MskCluster => "MSK cluster name",
+            NameKind::SecurityGroup => "security group name",
         })
     }
 }
@@ -125,6 +155,143 @@ pub const KARPENTER_RULES: [&str; 4] = [
     "rebalance",
     "state-change",
 ];
+
+/// Druid's S3 buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DruidBucket {
+    /// Segments: the data itself.
+    DeepStorage,
+    /// Multi-stage query scratch space (durable storage).
+    Msq,
+    /// Logs of ingestion tasks.
+    IndexLogs,
+}
+
+impl DruidBucket {
+    /// Every bucket, in a fixed order.
+    pub const ALL: [DruidBucket; 3] = [
+        DruidBucket::DeepStorage,
+        DruidBucket::Msq,
+        DruidBucket::IndexLogs,
+    ];
+
+    /// The last part of the bucket name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DruidBucket::DeepStorage => "deepstorage",
+            DruidBucket::Msq => "msq",
+            DruidBucket::IndexLogs => "indexlogs",
+        }
+    }
+}
+
+/// Druid's Secrets Manager secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DruidSecret {
+    /// Metadata database credentials and address.
+    Metadata,
+    /// The Druid `admin` user.
+    Admin,
+    /// The internal user Druid processes talk to each other as.
+    System,
+}
+
+impl DruidSecret {
+    /// Every secret, in a fixed order.
+    pub const ALL: [DruidSecret; 3] = [
+        DruidSecret::Metadata,
+        DruidSecret::Admin,
+        DruidSecret::System,
+    ];
+
+    /// The last part of the secret name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DruidSecret::Metadata => "metadata",
+            DruidSecret::Admin => "admin",
+            DruidSecret::System => "system",
+        }
+    }
+}
+
+/// Druid's security groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DruidSecurityGroup {
+    /// On Druid's nodes; the data stores admit it.
+    Clients,
+    /// On the metadata database.
+    MetadataDb,
+    /// On MSK's endpoints.
+    Kafka,
+}
+
+impl DruidSecurityGroup {
+    /// Every security group, in a fixed order.
+    pub const ALL: [DruidSecurityGroup; 3] = [
+        DruidSecurityGroup::Clients,
+        DruidSecurityGroup::MetadataDb,
+        DruidSecurityGroup::Kafka,
+    ];
+
+    /// The last part of the group name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DruidSecurityGroup::Clients => "clients",
+            DruidSecurityGroup::MetadataDb => "metadata-db",
+            DruidSecurityGroup::Kafka => "msk",
+        }
+    }
+}
+
+/// The names of Druid's AWS resources: `{id}-{release}-druid-{what}`. Exists only when the
+/// spec has Druid, so its methods need no `Option`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DruidNames<'a> {
+    id: &'a str,
+    release: &'a str,
+}
+
+impl DruidNames<'_> {
+    fn name(&self, what: &str) -> String {
+        format!("{}-{}-druid-{what}", self.id, self.release)
+    }
+
+    /// An S3 bucket: `{id}-{release}-druid-deepstorage|msq|indexlogs`.
+    pub fn bucket(&self, bucket: DruidBucket) -> String {
+        self.name(bucket.suffix())
+    }
+
+    /// A secret: `{id}-{release}-druid-metadata|admin|system`.
+    pub fn secret(&self, secret: DruidSecret) -> String {
+        self.name(secret.suffix())
+    }
+
+    /// A security group: `{id}-{release}-druid-clients|metadata-db|msk`.
+    pub fn security_group(&self, group: DruidSecurityGroup) -> String {
+        self.name(group.suffix())
+    }
+
+    /// The Aurora cluster identifier: `{id}-{release}-druid-metadata`.
+    pub fn metadata_cluster(&self) -> String {
+        self.name("metadata")
+    }
+
+    /// The `n`th Aurora instance (1 is created first and becomes the writer):
+    /// `{id}-{release}-druid-metadata-{n}`.
+    pub fn metadata_instance(&self, n: u32) -> String {
+        format!("{}-{n}", self.metadata_cluster())
+    }
+
+    /// The MSK Serverless cluster: `{id}-{release}-druid-msk`.
+    pub fn kafka(&self) -> String {
+        self.name("msk")
+    }
+
+    /// The role every Druid pod runs with: `{id}-{release}-druid-sa`.
+    pub fn role(&self) -> String {
+        self.name("sa")
+    }
+}
 
 impl Names {
     /// The naming scheme for a deployment id, stack prefix parts and optional Druid release.
@@ -214,9 +381,15 @@ impl Names {
 
     /// A Druid resource: `{id}-{release}-druid-{suffix}`, when the spec has Druid.
     pub fn druid(&self, suffix: &str) -> Option<String> {
-        self.druid_release
-            .as_ref()
-            .map(|r| format!("{}-{r}-druid-{suffix}", self.id))
+        self.druid_names().map(|d| d.name(suffix))
+    }
+
+    /// The names of Druid's AWS resources, when the spec has Druid.
+    pub fn druid_names(&self) -> Option<DruidNames<'_>> {
+        self.druid_release.as_deref().map(|release| DruidNames {
+            id: &self.id,
+            release,
+        })
     }
 
     /// Kubernetes namespace of Druid.
@@ -229,8 +402,9 @@ impl Names {
         self.druid_release.as_ref().map(|r| format!("{r}-druid"))
     }
 
-    /// Every length-limited name a platform with these node groups derives, for validation.
-    pub fn all(&self, node_groups: &[&str]) -> Vec<(NameKind, String)> {
+    /// Every length-limited name a platform with these node groups and, when it has Druid, this
+    /// many metadata readers derives, for validation.
+    pub fn all(&self, node_groups: &[&str], metadata_readers: u32) -> Vec<(NameKind, String)> {
         let mut out = vec![
             (NameKind::Stack, self.stack(StackKind::Network)),
             (NameKind::Stack, self.stack(StackKind::Cluster)),
@@ -255,12 +429,31 @@ impl Names {
             out.push((NameKind::Nodegroup, self.nodegroup(ng)));
             out.push((NameKind::LaunchTemplate, self.nodegroup(ng)));
         }
-        for suffix in ["deepstorage", "msq", "indexlogs"] {
-            out.extend(self.druid(suffix).map(|n| (NameKind::S3Bucket, n)));
+        if let Some(d) = self.druid_names() {
+            out.push((NameKind::Stack, self.stack(StackKind::Data)));
+            out.push((NameKind::Stack, self.stack(StackKind::Bindings)));
+            out.extend(
+                DruidBucket::ALL
+                    .iter()
+                    .map(|&b| (NameKind::S3Bucket, d.bucket(b))),
+            );
+            out.extend(
+                DruidSecret::ALL
+                    .iter()
+                    .map(|&s| (NameKind::Secret, d.secret(s))),
+            );
+            out.extend(
+                DruidSecurityGroup::ALL
+                    .iter()
+                    .map(|&g| (NameKind::SecurityGroup, d.security_group(g))),
+            );
+            out.push((NameKind::RdsCluster, d.metadata_cluster()));
+            out.extend(
+                (1..=metadata_readers + 1).map(|n| (NameKind::RdsInstance, d.metadata_instance(n))),
+            );
+            out.push((NameKind::MskCluster, d.kafka()));
+            out.push((NameKind::IamRole, d.role()));
         }
-        out.extend(self.druid("metadata").map(|n| (NameKind::RdsCluster, n)));
-        out.extend(self.druid("msk").map(|n| (NameKind::MskCluster, n)));
-        out.extend(self.druid("sa").map(|n| (NameKind::IamRole, n)));
         out
     }
 }

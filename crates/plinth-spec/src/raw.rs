@@ -403,11 +403,14 @@ pub struct Druid {
 pub struct MetadataStore {
     /// Database engine.
     pub engine: MetadataEngine,
-    /// Engine version, quoted: `"15.4"`.
+    /// Engine version, quoted: `"15.15"`.
     pub version: String,
     /// Reader instances beside the writer.
     #[serde(default)]
     pub readers: u32,
+    /// DB instance class of the writer and the readers (default `db.r6g.large`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_class: Option<String>,
 }
 
 /// Metadata database engine.

@@ -14,7 +14,7 @@ use crate::model::{
     Access, Addons, Arch, AwsTarget, Cluster, Druid, FlowLogs, GrafanaCloud, Karpenter, Metadata,
     Network, NodeGroup, Observability, Platform, Principal, Taint, Zone,
 };
-use crate::names::Names;
+use crate::names::{NameKind, Names};
 use crate::raw::{self, AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, RawSpec};
 use crate::suggest::closest;
 use crate::yaml::SpanIndex;
@@ -29,6 +29,10 @@ const POD_IDENTITY_ADDONS: &[&str] = &[
 
 /// Tags plinth itself puts on a resource at most; AWS allows 50 per resource.
 const PLINTH_TAGS: usize = 13;
+
+/// Instance class of Druid's metadata database when the spec names none: Graviton and memory
+/// optimized, so PostgreSQL keeps Druid's segment and task tables in memory.
+const DEFAULT_METADATA_INSTANCE_CLASS: &str = "db.r6g.large";
 
 /// Validates `raw`, resolving pointers through `spans`. Returns the platform when no error was
 /// found, and every diagnostic either way.
@@ -53,7 +57,11 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
         &raw.metadata.alias,
         druid.as_ref().map(|d| d.release.as_str()),
     );
-    cx.name_limits(&names, &raw.cluster);
+    cx.name_limits(
+        &names,
+        &raw.cluster,
+        druid.as_ref().map_or(0, |d| d.metadata_readers),
+    );
     let ok = !cx.diags.iter().any(Diagnostic::is_error);
     let platform = match (ok, network, cluster) {
         (true, Some(network), Some(cluster)) => Some(Platform {
@@ -1011,7 +1019,24 @@ impl Cx<'_> {
                 &format!("{p}/metadataStore/version"),
                 format!("`{mv}` is not an Aurora PostgreSQL version plinth supports"),
             )
-            .help = Some("quote a major.minor from 13 to 17, e.g. \"15.4\"".into());
+            .help = Some("quote a major.minor from 13 to 17, e.g. \"15.15\"".into());
+        }
+        let instance_class = d
+            .metadata_store
+            .instance_class
+            .clone()
+            .unwrap_or_else(|| DEFAULT_METADATA_INSTANCE_CLASS.to_owned());
+        if !is_db_instance_class(&instance_class) {
+            self.error(
+                "spec::invalid-instance-type",
+                &format!("{p}/metadataStore/instanceClass"),
+                format!("`{instance_class}` is not an RDS DB instance class"),
+            )
+            .help = Some(if instance_class == "db.serverless" {
+                "plinth provisions Aurora instances; name a class such as `db.r6g.large`".into()
+            } else {
+                format!("write it as db.<family>.<size>, e.g. `{DEFAULT_METADATA_INSTANCE_CLASS}`")
+            });
         }
         if d.metadata_store.readers > 15 {
             self.error(
@@ -1044,12 +1069,13 @@ impl Cx<'_> {
             metadata_engine: d.metadata_store.engine,
             metadata_version: mv.clone(),
             metadata_readers: d.metadata_store.readers,
+            metadata_instance_class: instance_class,
             kafka: d.ingestion.kafka,
             replicas,
         })
     }
 
-    fn name_limits(&mut self, names: &Names, c: &raw::Cluster) {
+    fn name_limits(&mut self, names: &Names, c: &raw::Cluster, metadata_readers: u32) {
         // A name part already reported as too long or malformed explains any overflow here.
         if self
             .diags
@@ -1059,8 +1085,29 @@ impl Cx<'_> {
             return;
         }
         let groups: Vec<&str> = c.node_groups.iter().map(|n| n.name.as_str()).collect();
-        for (kind, name) in names.all(&groups) {
-            if name.len() > kind.limit() {
+        // One diagnostic per broken rule: the three security groups share a prefix, so one
+        // cause would otherwise read as three problems.
+        let mut broken = BTreeSet::new();
+        for (kind, name) in names.all(&groups, metadata_readers) {
+            if let Some(rule) = kind.violation(&name) {
+                if !broken.insert(rule) {
+                    continue;
+                }
+                // Reserved prefixes come from the id; RDS's doubled hyphen from whichever part
+                // has one.
+                let doubled_hyphen = matches!(kind, NameKind::RdsCluster | NameKind::RdsInstance);
+                let (pointer, part) = if doubled_hyphen && !names.id().contains("--") {
+                    ("/workloads/druid/release", "the Druid release")
+                } else {
+                    ("/metadata/id", "metadata.id")
+                };
+                self.error(
+                    "spec::invalid-derived-name",
+                    pointer,
+                    format!("the {kind} `{name}` would break an AWS naming rule"),
+                )
+                .help = Some(format!("{rule}; change {part}"));
+            } else if name.len() > kind.limit() {
                 self.error(
                     "spec::derived-name-too-long",
                     "/metadata/id",
@@ -1183,6 +1230,14 @@ fn instance_arch(t: &str) -> Option<Arch> {
     Some(if arm { Arch::Arm64 } else { Arch::X86_64 })
 }
 
+/// Whether `class` reads as an RDS DB instance class: `db.` and an EC2-style type such as
+/// `r6g.large` or `t4g.medium`.
+fn is_db_instance_class(class: &str) -> bool {
+    class
+        .strip_prefix("db.")
+        .is_some_and(|t| instance_arch(t).is_some())
+}
+
 fn parse_semver(v: &str) -> Option<(u32, u32)> {
     let mut parts = v.split('.');
     let major = parts.next()?.parse().ok()?;
@@ -1231,6 +1286,12 @@ mod tests {
         assert_eq!(instance_arch("u-6tb1.56xlarge"), Some(Arch::X86_64));
         assert_eq!(instance_arch("t3medium"), None);
         assert_eq!(instance_arch("T3.medium"), None);
+        assert!(is_db_instance_class("db.r6g.large"));
+        assert!(is_db_instance_class("db.t4g.medium"));
+        assert!(is_db_instance_class("db.r7i.2xlarge"));
+        assert!(!is_db_instance_class("r6g.large"));
+        assert!(!is_db_instance_class("db.serverless"));
+        assert!(!is_db_instance_class("db.r6g"));
     }
 
     #[test]
