@@ -140,3 +140,16 @@ pub const LOG_RETENTION_DAYS: &[u32] = &[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
+
+/// Aurora PostgreSQL: the newest minor of each major that can create clusters, from cfn-lint
+/// 1.58.0's RDS engine-version data (read 2026-11-23).
+pub const AURORA_POSTGRESQL_NEWEST: &[(u32, u32)] =
+    &[(13, 23), (14, 24), (15, 19), (16, 15), (17, 11)];
+
+/// Aurora PostgreSQL versions AWS no longer lets new clusters use (same source).
+pub const AURORA_POSTGRESQL_RETIRED: &[&str] = &[
+    "13.3", "13.4", "13.5", "13.6", "13.7", "13.8", "13.10", "13.11", "13.12", "13.13", "13.14",
+    "13.15", "13.16", "13.18", "13.20", "13.21", "13.22", "14.3", "14.4", "14.5", "14.7", "14.8",
+    "14.9", "14.10", "14.11", "14.12", "14.13", "14.15", "15.2", "15.3", "15.4", "15.5", "15.6",
+    "15.7", "15.8", "16.1", "16.2", "16.3", "16.4", "16.6",
+];

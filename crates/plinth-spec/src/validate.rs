@@ -1013,6 +1013,7 @@ impl Cx<'_> {
         let pg_ok = mv.split_once('.').is_some_and(|(maj, min)| {
             maj.parse::<u32>().is_ok_and(|m| (13..=17).contains(&m)) && min.parse::<u32>().is_ok()
         });
+        let mut metadata_version = mv.clone();
         if !pg_ok {
             self.error(
                 "spec::invalid-version",
@@ -1020,6 +1021,26 @@ impl Cx<'_> {
                 format!("`{mv}` is not an Aurora PostgreSQL version plinth supports"),
             )
             .help = Some("quote a major.minor from 13 to 17, e.g. \"15.15\"".into());
+        } else if facts::AURORA_POSTGRESQL_RETIRED.contains(&mv.as_str()) {
+            // A retired minor cannot create a cluster, so deploying it as written would fail.
+            // The major version is what the spec really chooses; use its newest minor.
+            let major: u32 = mv
+                .split('.')
+                .next()
+                .and_then(|m| m.parse().ok())
+                .unwrap_or_default();
+            if let Some((_, minor)) = facts::AURORA_POSTGRESQL_NEWEST
+                .iter()
+                .find(|(m, _)| *m == major)
+            {
+                metadata_version = format!("{major}.{minor}");
+                self.warning(
+                    "spec::retired-engine-version",
+                    &format!("{p}/metadataStore/version"),
+                    format!("Aurora PostgreSQL {mv} can no longer create clusters; plinth deploys {metadata_version}, the newest {major}.x"),
+                )
+                .help = Some(format!("pin \"{metadata_version}\" to make the choice explicit"));
+            }
         }
         let instance_class = d
             .metadata_store
@@ -1067,7 +1088,7 @@ impl Cx<'_> {
             release: d.release.clone(),
             version: d.version.clone(),
             metadata_engine: d.metadata_store.engine,
-            metadata_version: mv.clone(),
+            metadata_version,
             metadata_readers: d.metadata_store.readers,
             metadata_instance_class: instance_class,
             kafka: d.ingestion.kafka,
