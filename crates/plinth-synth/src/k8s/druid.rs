@@ -477,10 +477,11 @@ fn env(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {
         secret("DRUID_METADATA_PASSWORD", "metadata-password"),
         secret("DRUID_ADMIN_PASSWORD", "admin-password"),
         secret("DRUID_SYSTEM_PASSWORD", "system-password"),
-        // Kubernetes expands $(VAR) from the variables above.
+        // Kubernetes expands $(VAR) from the variables above. The metadata database only
+        // accepts TLS (rds.force_ssl in the data stack).
         plain(
             "druid_metadata_storage_connector_connectURI",
-            "jdbc:postgresql://$(METADATA_HOST):$(METADATA_PORT)/$(METADATA_DBNAME)".into(),
+            "jdbc:postgresql://$(METADATA_HOST):$(METADATA_PORT)/$(METADATA_DBNAME)?sslmode=require".into(),
         ),
         plain(
             "druid_metadata_storage_connector_user",
