@@ -218,3 +218,105 @@ fn no_manifest_holds_a_literal_secret() {
         }
     }
 }
+
+fn stack<'a>(a: &'a Assembly, kind: &str) -> Option<&'a plinth_synth::Stack> {
+    a.stacks.iter().find(|s| s.kind.as_str() == kind)
+}
+
+#[test]
+fn the_pod_identity_association_names_the_druid_pods_service_account() {
+    for (example, _, assembly) in examples() {
+        let Some(bindings) = stack(&assembly, "bindings") else {
+            continue;
+        };
+        let association = bindings
+            .template
+            .resources
+            .values()
+            .find(|r| r.kind == "AWS::EKS::PodIdentityAssociation")
+            .unwrap_or_else(|| panic!("{example}: no association"));
+        let (ns, sa) = (
+            &association.properties["Namespace"],
+            &association.properties["ServiceAccount"],
+        );
+        let workloads: Vec<_> = objects(&assembly)
+            .into_iter()
+            .filter(|o| o["kind"] == "Deployment" || o["kind"] == "StatefulSet")
+            .collect();
+        assert!(!workloads.is_empty());
+        for o in workloads {
+            assert_eq!(
+                &o["metadata"]["namespace"], ns,
+                "{example}: {}",
+                o["metadata"]["name"]
+            );
+            assert_eq!(
+                &o["spec"]["template"]["spec"]["serviceAccountName"], sa,
+                "{example}: {}",
+                o["metadata"]["name"]
+            );
+        }
+    }
+}
+
+#[test]
+fn druid_nodes_join_the_security_group_the_data_stores_admit() {
+    for (example, _, assembly) in examples() {
+        let Some(data) = stack(&assembly, "data") else {
+            continue;
+        };
+        let clients = &data.template.resources["ClientSecurityGroup"].properties["GroupName"];
+        let class = find(&assembly, "EC2NodeClass", "druid");
+        let terms = class["spec"]["securityGroupSelectorTerms"]
+            .as_array()
+            .unwrap();
+        assert!(
+            terms.iter().any(|t| &t["name"] == clients),
+            "{example}: node class does not select {clients}"
+        );
+        for ingress in [
+            "MetadataDbSecurityGroupIngressFromClients",
+            "KafkaSecurityGroupIngressFromClients",
+        ] {
+            let source = &data.template.resources[ingress].properties["SourceSecurityGroupId"];
+            assert_eq!(
+                source["Fn::GetAtt"][0], "ClientSecurityGroup",
+                "{example}: {ingress}"
+            );
+        }
+    }
+}
+
+#[test]
+fn karpenter_settings_name_what_the_cluster_stack_creates() {
+    for (example, platform, assembly) in examples() {
+        let cluster = stack(&assembly, "cluster").unwrap();
+        let queue =
+            &cluster.template.resources["KarpenterInterruptionQueue"].properties["QueueName"];
+        let node_role = &cluster.template.resources["KarpenterNodeRole"].properties["RoleName"];
+        let app = find(&assembly, "Application", "karpenter");
+        let settings = &app["spec"]["source"]["helm"]["valuesObject"]["settings"];
+        assert_eq!(&settings["interruptionQueue"], queue, "{example}");
+        assert_eq!(
+            settings["clusterName"],
+            platform.names.cluster().as_str(),
+            "{example}"
+        );
+        for class in objects(&assembly)
+            .into_iter()
+            .filter(|o| o["kind"] == "EC2NodeClass")
+        {
+            assert_eq!(&class["spec"]["role"], node_role, "{example}");
+        }
+        let association = cluster
+            .template
+            .resources
+            .values()
+            .find(|r| {
+                r.kind == "AWS::EKS::PodIdentityAssociation"
+                    && r.properties["ServiceAccount"] == "karpenter"
+            })
+            .expect("karpenter association");
+        assert_eq!(association.properties["Namespace"], "kube-system");
+    }
+}
