@@ -236,6 +236,9 @@ pub fn template(p: &Platform) -> Template {
     if let Some(k) = &c.karpenter {
         karpenter::resources(&mut b, &cluster, &ebs_key, k);
     }
+    if let Some(chart) = &p.addons.aws_load_balancer_controller {
+        crate::lbc::resources(&mut b, &cluster, chart);
+    }
 
     b.export("EksClusterName", "EKS cluster name", r(&cluster));
     b.export("EksClusterArn", "EKS cluster ARN", att(&cluster, "Arn"));

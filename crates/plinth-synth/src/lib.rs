@@ -10,6 +10,7 @@ mod druid;
 mod iam;
 pub mod k8s;
 mod karpenter;
+mod lbc;
 mod network;
 
 use std::collections::{BTreeMap, BTreeSet};
