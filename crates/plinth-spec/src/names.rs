@@ -416,7 +416,10 @@ impl Names {
             (NameKind::IamRole, self.flow_log_role()),
             (NameKind::IamRole, self.cluster_role("karpenter-node")),
             (NameKind::IamRole, self.cluster_role("cloudwatch")),
-            (NameKind::IamRole, self.cluster_role("aws-load-balancer-controller")),
+            (
+                NameKind::IamRole,
+                self.cluster_role("aws-load-balancer-controller"),
+            ),
             (NameKind::SqsQueue, self.karpenter_queue()),
             (NameKind::KmsAlias, self.kms_alias("ebs-encryption")),
             (NameKind::LogGroup, self.flow_log_group()),
