@@ -333,9 +333,12 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         ("druid.storage.type", "s3".into()),
         ("druid.storage.bucket", bucket("deepstorage")),
         ("druid.storage.baseKey", "segments".into()),
+        // The buckets enforce bucket-owner ownership, which rejects ACL grants.
+        ("druid.storage.disableAcl", "true".into()),
         ("druid.indexer.logs.type", "s3".into()),
         ("druid.indexer.logs.s3Bucket", bucket("indexlogs")),
         ("druid.indexer.logs.s3Prefix", "tasks".into()),
+        ("druid.indexer.logs.disableAcl", "true".into()),
         ("druid.msq.intermediate.storage.enable", "true".into()),
         ("druid.msq.intermediate.storage.type", "s3".into()),
         ("druid.msq.intermediate.storage.bucket", bucket("msq")),
