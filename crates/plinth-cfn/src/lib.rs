@@ -17,6 +17,19 @@ use serde_json::Value;
 pub use expr::{Expr, Pseudo};
 pub use tags::{TagStyle, tag_style};
 
+/// A name as a logical-id part: alphanumeric runs capitalized and joined
+/// (`aws-ebs-csi-driver` → `AwsEbsCsiDriver`, `us-west-2a` → `UsWest2a`).
+pub fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .map(|part| {
+            let mut c = part.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// A CloudFormation template.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]

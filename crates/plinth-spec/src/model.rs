@@ -99,21 +99,6 @@ pub struct Zone {
     pub nat: Option<usize>,
 }
 
-impl Zone {
-    /// The zone's letter-suffix as a CloudFormation-friendly logical id part: `UsWest2a`.
-    pub fn logical_suffix(&self) -> String {
-        self.name
-            .split('-')
-            .map(|part| {
-                let mut c = part.chars();
-                c.next()
-                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect()
-    }
-}
-
 /// Flow log settings.
 #[derive(Debug, Clone)]
 pub struct FlowLogs {

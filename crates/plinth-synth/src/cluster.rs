@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use plinth_cfn::{Expr, Resource, Template};
+use plinth_cfn::{Expr, Resource, Template, pascal};
 use plinth_spec::Platform;
 use plinth_spec::model::{
     AmiFamily, Arch, CapacityType, EndpointAccess, LogType, NodeGroup, TaintEffect,
@@ -366,18 +366,6 @@ pub(crate) fn node_role(b: &mut Builder<'_>, id: &str, name: &str, what: &str) -
         role("iam-role", "security"),
         None,
     )
-}
-
-/// `aws-ebs-csi-driver` → `AwsEbsCsiDriver`.
-fn pascal(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .map(|part| {
-            let mut c = part.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 fn addon_resource(

@@ -1,6 +1,6 @@
 //! The network stack: VPC, subnets per zone, internet and NAT gateways, routes, flow logs.
 
-use plinth_cfn::{Expr, Resource, Template};
+use plinth_cfn::{Expr, Resource, Template, pascal};
 use plinth_spec::Platform;
 use plinth_spec::model::FlowLogTraffic;
 use serde_json::{Value, json};
@@ -77,7 +77,7 @@ pub fn template(p: &Platform) -> Template {
     let mut public_ids = Vec::new();
     let mut private_ids = Vec::new();
     for zone in &n.zones {
-        let az = zone.logical_suffix();
+        let az = pascal(&zone.name);
         let public = b.add(
             &format!("PublicSubnet{az}"),
             Resource::new(
@@ -150,7 +150,7 @@ pub fn template(p: &Platform) -> Template {
     // route table uses one, round-robin, so fewer NATs than zones still gives every zone egress.
     for &zi in &n.nat_zones {
         let zone = &n.zones[zi];
-        let az = zone.logical_suffix();
+        let az = pascal(&zone.name);
         let eip = b.add(
             &format!("NatEip{az}"),
             Resource::new("AWS::EC2::EIP", json!({ "Domain": "vpc" })).depends_on(&attachment),
@@ -169,8 +169,8 @@ pub fn template(p: &Platform) -> Template {
     }
     for zone in &n.zones {
         let Some(nat) = zone.nat else { continue };
-        let az = zone.logical_suffix();
-        let nat_az = n.zones[n.nat_zones[nat]].logical_suffix();
+        let az = pascal(&zone.name);
+        let nat_az = pascal(&n.zones[n.nat_zones[nat]].name);
         b.add(
             &format!("PrivateRouteTable{az}DefaultRoute"),
             Resource::new(

@@ -113,13 +113,7 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
 /// The default StorageClass: gp3, encrypted with the cluster's EBS key (named by its alias,
 /// which EC2 accepts wherever a key id is expected, so no deploy-time value is needed).
 fn storage_class(p: &Platform) -> StorageClass {
-    let alias = p.names.kms_alias("ebs-encryption");
-    let key = format!(
-        "arn:{}:kms:{}:{}:{alias}",
-        p.aws.partition.as_str(),
-        p.aws.region,
-        p.aws.account
-    );
+    let key = super::ebs_key_alias_arn(p);
     StorageClass {
         metadata: ObjectMeta {
             name: Some("gp3-encrypted".to_owned()),

@@ -76,13 +76,7 @@ fn aws_tags(p: &Platform) -> BTreeMap<String, String> {
 }
 
 fn node_class(p: &Platform, name: &str, extra_security_group: Option<&str>) -> Value {
-    let alias = p.names.kms_alias("ebs-encryption");
-    let key = format!(
-        "arn:{}:kms:{}:{}:{alias}",
-        p.aws.partition.as_str(),
-        p.aws.region,
-        p.aws.account
-    );
+    let key = super::ebs_key_alias_arn(p);
     let volume = |device: &str, size: &str| {
         json!({
             "deviceName": device,

@@ -114,6 +114,18 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files
 }
 
+/// The ARN of the EBS key's alias. EC2 accepts an alias ARN wherever a key id is expected, so
+/// manifests can name the key without a deploy-time value.
+fn ebs_key_alias_arn(p: &Platform) -> String {
+    let alias = p.names.kms_alias("ebs-encryption");
+    format!(
+        "arn:{}:kms:{}:{}:{alias}",
+        p.aws.partition.as_str(),
+        p.aws.region,
+        p.aws.account
+    )
+}
+
 /// Converts a typed object (k8s-openapi or serde struct) into a JSON value.
 fn value<T: Serialize>(object: &T) -> Value {
     serde_json::to_value(object).expect("Kubernetes objects always serialize")
