@@ -50,6 +50,9 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let addons = cx.addons(raw.addons.as_ref());
     let observability = cx.observability(raw.observability.as_ref(), &raw.cluster, &aws);
     let druid = cx.druid(raw.workloads.as_ref().and_then(|w| w.druid.as_ref()));
+    if druid.is_some() {
+        cx.druid_prerequisites(raw);
+    }
     let names = Names::new(
         &raw.metadata.id,
         &raw.metadata.organization,
@@ -1094,6 +1097,33 @@ impl Cx<'_> {
             kafka: d.ingestion.kafka,
             replicas,
         })
+    }
+
+    /// Druid gets its credentials through the Secrets Store CSI driver and its TLS
+    /// certificate from cert-manager, so both addons must be on.
+    fn druid_prerequisites(&mut self, raw: &RawSpec) {
+        let addons = raw.addons.as_ref();
+        for (missing, addon, why) in [
+            (
+                addons.is_none_or(|a| a.cert_manager.is_none()),
+                "certManager",
+                "issues the TLS certificate Druid's processes use",
+            ),
+            (
+                addons.is_none_or(|a| a.secrets_store_csi.is_none()),
+                "secretsStoreCsi",
+                "delivers the metadata, admin and system credentials to Druid's pods",
+            ),
+        ] {
+            if missing {
+                self.error(
+                    "spec::druid-needs-addon",
+                    "/workloads/druid",
+                    format!("Druid needs the `{addon}` addon"),
+                )
+                .help = Some(format!("add `addons.{addon}` with a version: it {why}"));
+            }
+        }
     }
 
     fn name_limits(&mut self, names: &Names, c: &raw::Cluster, metadata_readers: u32) {

@@ -320,3 +320,58 @@ fn karpenter_settings_name_what_the_cluster_stack_creates() {
         assert_eq!(association.properties["Namespace"], "kube-system");
     }
 }
+
+#[test]
+fn the_keystore_password_comes_from_the_synced_credentials() {
+    for (example, platform, assembly) in examples() {
+        let Some(druid) = &platform.druid else {
+            continue;
+        };
+        let cert = find(
+            &assembly,
+            "Certificate",
+            &format!("{}-druid-tls", druid.release),
+        );
+        let pkcs12 = &cert["spec"]["keystores"]["pkcs12"];
+        assert!(
+            pkcs12.get("password").is_none(),
+            "{example}: literal keystore password"
+        );
+        let secret_ref = &pkcs12["passwordSecretRef"];
+        let spc = find(
+            &assembly,
+            "SecretProviderClass",
+            &format!("{}-druid-secrets", druid.release),
+        );
+        let synced = spc["spec"]["secretObjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["secretName"] == secret_ref["name"])
+            .unwrap_or_else(|| panic!("{example}: {} is not synced", secret_ref["name"]));
+        assert!(
+            synced["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["key"] == secret_ref["key"]),
+            "{example}: the synced secret has no {}",
+            secret_ref["key"]
+        );
+        // Every Druid pod mounts the certificate's secret where the properties expect it.
+        let secret_name = &cert["spec"]["secretName"];
+        for o in objects(&assembly)
+            .into_iter()
+            .filter(|o| o["kind"] == "Deployment" || o["kind"] == "StatefulSet")
+        {
+            let volumes = o["spec"]["template"]["spec"]["volumes"].as_array().unwrap();
+            assert!(
+                volumes
+                    .iter()
+                    .any(|v| &v["secret"]["secretName"] == secret_name),
+                "{example}: {} does not mount {secret_name}",
+                o["metadata"]["name"]
+            );
+        }
+    }
+}

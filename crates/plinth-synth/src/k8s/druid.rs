@@ -26,7 +26,7 @@ use super::{ManifestFile, Wave};
 pub struct Component {
     /// Component name, also the Druid service (`druid/<name>`), except `tasks`.
     pub name: &'static str,
-    /// Plaintext HTTP port.
+    /// HTTPS port (Druid's TLS defaults); the plaintext port is off.
     pub port: u16,
     /// CPU request and limit, millicores.
     pub cpu_millis: u32,
@@ -50,7 +50,7 @@ const SPOT_AND_ON_DEMAND: &[&str] = &["spot", "on-demand"];
 pub const COMPONENTS: &[Component] = &[
     Component {
         name: "router",
-        port: 8888,
+        port: 9088,
         cpu_millis: 1000,
         memory_mib: 2048,
         processing: false,
@@ -61,7 +61,7 @@ pub const COMPONENTS: &[Component] = &[
     },
     Component {
         name: "broker",
-        port: 8082,
+        port: 8282,
         cpu_millis: 4000,
         memory_mib: 16384,
         processing: true,
@@ -72,7 +72,7 @@ pub const COMPONENTS: &[Component] = &[
     },
     Component {
         name: "coordinator",
-        port: 8081,
+        port: 8281,
         cpu_millis: 2000,
         memory_mib: 4096,
         processing: false,
@@ -83,7 +83,7 @@ pub const COMPONENTS: &[Component] = &[
     },
     Component {
         name: "overlord",
-        port: 8090,
+        port: 8290,
         cpu_millis: 2000,
         memory_mib: 4096,
         processing: false,
@@ -94,7 +94,7 @@ pub const COMPONENTS: &[Component] = &[
     },
     Component {
         name: "historical",
-        port: 8083,
+        port: 8283,
         cpu_millis: 4000,
         memory_mib: 32768,
         processing: true,
@@ -115,6 +115,11 @@ pub const COMPONENTS: &[Component] = &[
         readiness: "/status/health",
     },
 ];
+
+/// Where the TLS keystore and truststore are mounted.
+const TLS_DIR: &str = "/opt/plinth/tls";
+/// The Secret cert-manager writes the Druid certificate and keystores into.
+const TLS_SECRET: &str = "druid-tls";
 
 /// Port of the Prometheus emitter on every Druid process.
 pub const METRICS_PORT: u16 = 9000;
@@ -219,6 +224,7 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
             "druid-network-policies",
             network_policies(&cx),
         ),
+        ManifestFile::objects(Wave::Workloads, "druid-tls", tls(&cx)),
     ]
 }
 
@@ -366,6 +372,20 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         ("druid.emitter.prometheus.namespace", "druid".into()),
         ("druid.monitoring.monitors", r#"["org.apache.druid.java.util.metrics.JvmMonitor"]"#.into()),
         ("druid.sql.enable", "true".into()),
+        // TLS between all processes, from the cert-manager certificate mounted at TLS_DIR.
+        // Discovery announces pod IPs, so peers are verified against the platform CA, not by
+        // hostname.
+        ("druid.enablePlaintextPort", "false".into()),
+        ("druid.enableTlsPort", "true".into()),
+        ("druid.server.https.keyStoreType", "pkcs12".into()),
+        ("druid.server.https.keyStorePath", format!("{TLS_DIR}/keystore.p12")),
+        ("druid.server.https.certAlias", "certificate".into()),
+        ("druid.server.https.keyStorePassword", env("DRUID_SYSTEM_PASSWORD")),
+        ("druid.client.https.protocol", "TLSv1.3".into()),
+        ("druid.client.https.trustStoreType", "pkcs12".into()),
+        ("druid.client.https.trustStorePath", format!("{TLS_DIR}/truststore.p12")),
+        ("druid.client.https.trustStorePassword", env("DRUID_SYSTEM_PASSWORD")),
+        ("druid.client.https.validateHostnames", "false".into()),
     ]);
     json!({
         "apiVersion": "v1",
@@ -379,7 +399,7 @@ fn component_properties(cx: &Ctx<'_>, c: &Component) -> String {
     let jvm = c.jvm();
     let mut pairs = vec![
         ("druid.service", format!("druid/{}", c.name)),
-        ("druid.plaintextPort", c.port.to_string()),
+        ("druid.tlsPort", c.port.to_string()),
     ];
     if c.processing {
         pairs.extend([
@@ -539,6 +559,7 @@ fn volumes(cx: &Ctx<'_>, c: &Component) -> (Vec<Value>, Vec<Value>) {
         json!({ "name": "common", "configMap": { "name": cx.name("druid-common") } }),
         json!({ "name": "tmp", "emptyDir": {} }),
         json!({ "name": "var", "emptyDir": { "sizeLimit": if c.name == "historical" { "120Gi" } else { "10Gi" } } }),
+        json!({ "name": "tls", "secret": { "secretName": TLS_SECRET } }),
         json!({
             "name": "secrets",
             "csi": { "driver": "secrets-store.csi.k8s.io", "readOnly": true, "volumeAttributes": { "secretProviderClass": cx.name("druid-secrets") } },
@@ -549,6 +570,7 @@ fn volumes(cx: &Ctx<'_>, c: &Component) -> (Vec<Value>, Vec<Value>) {
         json!({ "name": "tmp", "mountPath": "/tmp" }),
         json!({ "name": "var", "mountPath": "/opt/druid/var" }),
         json!({ "name": "secrets", "mountPath": "/mnt/secrets", "readOnly": true }),
+        json!({ "name": "tls", "mountPath": TLS_DIR, "readOnly": true }),
     ];
     if c.is_workload() {
         volumes.push(json!({ "name": "service", "configMap": { "name": cx.name(&format!("druid-{}", c.name)) } }));
@@ -568,7 +590,7 @@ fn pod_spec(cx: &Ctx<'_>, c: &Component) -> Value {
     let (volumes, mounts) = volumes(cx, c);
     let probe = |path: &str, delay: u32, failures: u32| {
         json!({
-            "httpGet": { "path": path, "port": "http" },
+            "httpGet": { "path": path, "port": "https", "scheme": "HTTPS" },
             "initialDelaySeconds": delay,
             "periodSeconds": 10,
             "timeoutSeconds": 5,
@@ -600,7 +622,7 @@ fn pod_spec(cx: &Ctx<'_>, c: &Component) -> Value {
             "image": cx.image,
             "args": [c.name],
             "ports": [
-                { "name": "http", "containerPort": c.port, "protocol": "TCP" },
+                { "name": "https", "containerPort": c.port, "protocol": "TCP" },
                 { "name": "metrics", "containerPort": METRICS_PORT, "protocol": "TCP" },
             ],
             "env": env(cx, c),
@@ -638,7 +660,7 @@ fn component_objects(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {
         "spec": {
             "selector": selector("druid", c.name),
             "ports": [
-                { "name": "http", "port": c.port, "targetPort": "http", "protocol": "TCP" },
+                { "name": "https", "port": c.port, "targetPort": "https", "protocol": "TCP" },
                 { "name": "metrics", "port": METRICS_PORT, "targetPort": "metrics", "protocol": "TCP" },
             ],
         },
@@ -711,6 +733,48 @@ fn task_template(cx: &Ctx<'_>) -> Value {
     })
 }
 
+/// A private CA for the Druid namespace and the certificate every Druid process serves and
+/// trusts, with PKCS#12 keystores for the JVM. The keystore password is the internal system
+/// user's, from the synced credentials Secret, so nothing is written literally.
+fn tls(cx: &Ctx<'_>) -> Vec<Value> {
+    let ns = cx.ns;
+    let issuer = |name: &str, spec: Value| json!({ "apiVersion": "cert-manager.io/v1", "kind": "Issuer", "metadata": cx.meta(name, "tls"), "spec": spec });
+    let certificate = |name: &str, spec: Value| json!({ "apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": cx.meta(name, "tls"), "spec": spec });
+    let ca = cx.name("druid-ca");
+    vec![
+        issuer(&cx.name("druid-selfsigned"), json!({ "selfSigned": {} })),
+        certificate(
+            &ca,
+            json!({
+                "isCA": true,
+                "commonName": format!("{} Druid CA", cx.p.names.platform()),
+                "secretName": ca,
+                "duration": "87600h",
+                "privateKey": { "algorithm": "ECDSA", "size": 256 },
+                "issuerRef": { "kind": "Issuer", "name": cx.name("druid-selfsigned") },
+            }),
+        ),
+        issuer(&ca, json!({ "ca": { "secretName": ca } })),
+        certificate(
+            &cx.name("druid-tls"),
+            json!({
+                "secretName": TLS_SECRET,
+                "duration": "2160h",
+                "renewBefore": "360h",
+                "dnsNames": [format!("*.{ns}.svc"), format!("*.{ns}.svc.cluster.local"), format!("*.{ns}.pod.cluster.local")],
+                "usages": ["server auth", "client auth"],
+                "privateKey": { "algorithm": "RSA", "size": 2048, "rotationPolicy": "Always" },
+                "keystores": { "pkcs12": {
+                    "create": true,
+                    "profile": "Modern2023",
+                    "passwordSecretRef": { "name": CREDENTIALS, "key": "system-password" },
+                } },
+                "issuerRef": { "kind": "Issuer", "name": ca },
+            }),
+        ),
+    ]
+}
+
 fn network_policies(cx: &Ctx<'_>) -> Vec<Value> {
     let part_of = json!({ "matchLabels": { "app.kubernetes.io/part-of": "druid" } });
     let mut policies = vec![
@@ -728,10 +792,8 @@ fn network_policies(cx: &Ctx<'_>) -> Vec<Value> {
             "spec": {
                 "podSelector": part_of,
                 "policyTypes": ["Ingress"],
-                "ingress": [{
-                    "from": [{ "podSelector": part_of }],
-                    "ports": COMPONENTS.iter().map(|c| json!({ "protocol": "TCP", "port": c.port })).collect::<Vec<_>>(),
-                }],
+                // Task pods listen on ports the overlord assigns, so no port list here.
+                "ingress": [{ "from": [{ "podSelector": part_of }] }],
             },
         }),
         // Metrics are scraped from the monitoring namespace.
