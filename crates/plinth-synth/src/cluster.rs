@@ -239,6 +239,9 @@ pub fn template(p: &Platform) -> Template {
     if let Some(chart) = &p.addons.aws_load_balancer_controller {
         crate::lbc::resources(&mut b, &cluster, chart);
     }
+    if let Some(g) = &p.observability.grafana_cloud {
+        crate::grafana::resources(&mut b, &cluster, g);
+    }
 
     b.export("EksClusterName", "EKS cluster name", r(&cluster));
     b.export("EksClusterArn", "EKS cluster ARN", att(&cluster, "Arn"));

@@ -7,6 +7,7 @@ mod bindings;
 mod builder;
 mod cluster;
 mod druid;
+mod grafana;
 mod iam;
 pub mod k8s;
 mod karpenter;

@@ -375,3 +375,203 @@ fn the_keystore_password_comes_from_the_synced_credentials() {
         }
     }
 }
+
+/// The Helm values an addon's Application installs its chart with.
+fn helm_values<'a>(a: &'a Assembly, release: &str) -> &'a Value {
+    &find(a, "Application", release)["spec"]["source"]["helm"]["valuesObject"]
+}
+
+#[test]
+fn grafana_cloud_pod_identity_binds_the_pods_that_mount_its_secret() {
+    let mut checked = 0;
+    for (example, platform, assembly) in examples() {
+        let cluster = stack(&assembly, "cluster").unwrap();
+        let associations: Vec<_> = cluster
+            .template
+            .resources
+            .values()
+            .filter(|r| {
+                r.kind == "AWS::EKS::PodIdentityAssociation"
+                    && r.properties["RoleArn"]["Fn::GetAtt"][0] == "GrafanaCloudRole"
+            })
+            .collect();
+        let Some(grafana) = &platform.observability.grafana_cloud else {
+            assert!(associations.is_empty(), "{example}");
+            assert!(
+                !cluster.template.resources.contains_key("GrafanaCloudRole"),
+                "{example}"
+            );
+            for o in objects(&assembly) {
+                assert_ne!(o["metadata"]["namespace"], "monitoring", "{example}");
+                assert!(
+                    !["alloy-operator", "k8s-monitoring"]
+                        .contains(&o["metadata"]["name"].as_str().unwrap()),
+                    "{example}: {}",
+                    o["metadata"]["name"]
+                );
+            }
+            continue;
+        };
+        checked += 1;
+
+        // The SecretProviderClass fetches exactly the spec's secret, with pod identity...
+        let spc = find(&assembly, "SecretProviderClass", "grafana-cloud");
+        let namespace = &spc["metadata"]["namespace"];
+        assert_eq!(spc["spec"]["provider"], "aws", "{example}");
+        let parameters = &spc["spec"]["parameters"];
+        assert_eq!(parameters["usePodIdentity"], "true", "{example}");
+        let (document, problems) = plinth_spec::yaml::parse(
+            parameters["objects"].as_str().unwrap(),
+            plinth_spec::yaml::Limits::default(),
+        );
+        assert!(problems.is_empty(), "{example}: {problems:?}");
+        let fetched = document.unwrap().value;
+        let fetched = fetched.as_array().unwrap();
+        assert_eq!(fetched.len(), 1, "{example}: {fetched:?}");
+        assert_eq!(
+            fetched[0]["objectName"],
+            grafana.api_key_secret.as_str(),
+            "{example}"
+        );
+        // ...which is all the role the pods assume may read, whatever its random suffix.
+        let policy = &cluster.template.resources["GrafanaCloudRole"].properties["Policies"];
+        let statements = policy[0]["PolicyDocument"]["Statement"].as_array().unwrap();
+        assert_eq!(statements.len(), 1, "{example}");
+        assert_eq!(
+            statements[0]["Resource"],
+            format!("{}-??????", grafana.api_key_secret),
+            "{example}"
+        );
+
+        // Every destination reads its password from the Secret the driver syncs, with a key
+        // the driver writes, and the chart creates no Secret of its own.
+        let synced = &spc["spec"]["secretObjects"][0];
+        let synced_keys: BTreeSet<&str> = synced["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["key"].as_str().unwrap())
+            .collect();
+        let values = helm_values(&assembly, "k8s-monitoring");
+        assert_eq!(
+            &find(&assembly, "Application", "k8s-monitoring")["spec"]["destination"]["namespace"],
+            namespace,
+            "{example}"
+        );
+        let destinations = values["destinations"].as_array().unwrap();
+        assert_eq!(destinations.len(), 4, "{example}");
+        for d in destinations {
+            let secret = &d["secret"];
+            assert_eq!(secret["create"], false, "{example}: {}", d["name"]);
+            assert_eq!(secret["name"], synced["secretName"], "{example}");
+            assert_eq!(&secret["namespace"], namespace, "{example}");
+            assert!(
+                synced_keys.contains(d["auth"]["passwordKey"].as_str().unwrap()),
+                "{example}: {} reads a key the driver does not sync",
+                d["name"]
+            );
+            assert_eq!(
+                d["auth"]["usernameFrom"],
+                format!("\"{}\"", grafana.instance_id),
+                "{example}"
+            );
+        }
+
+        // The pods that mount the CSI volume (so that the driver syncs the Secret) run as
+        // exactly the service accounts the cluster stack associates with the role.
+        let mut mounting = BTreeSet::new();
+        for (collector, settings) in values.as_object().unwrap() {
+            if !collector.starts_with("alloy-") || collector == "alloy-operator" {
+                continue;
+            }
+            assert_eq!(settings["enabled"], true, "{example}: {collector}");
+            let volume = settings["controller"]["volumes"]["extra"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|v| {
+                    v["csi"]["driver"] == "secrets-store.csi.k8s.io"
+                        && v["csi"]["volumeAttributes"]["secretProviderClass"]
+                            == spc["metadata"]["name"]
+                })
+                .unwrap_or_else(|| panic!("{example}: {collector} does not mount the secret"));
+            assert!(
+                settings["alloy"]["mounts"]["extra"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m["name"] == volume["name"]),
+                "{example}: {collector} declares the volume but does not mount it"
+            );
+            mounting.insert(settings["serviceAccount"]["name"].as_str().unwrap());
+        }
+        assert!(!mounting.is_empty(), "{example}");
+        let associated: BTreeSet<&str> = associations
+            .iter()
+            .map(|a| {
+                assert_eq!(&a.properties["Namespace"], namespace, "{example}");
+                assert_eq!(a.properties["ClusterName"]["Ref"], "Cluster", "{example}");
+                a.properties["ServiceAccount"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(associated, mounting, "{example}");
+    }
+    assert!(checked > 0, "no example has Grafana Cloud");
+}
+
+#[test]
+fn no_output_holds_a_literal_grafana_cloud_api_key() {
+    /// Keys under which a chart would take a credential literally.
+    const LITERAL: &[&str] = &["password", "bearerToken", "apiKey", "token", "key"];
+    fn literal_credentials(v: &Value, path: &str, found: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let here = format!("{path}.{k}");
+                    if LITERAL.contains(&k.as_str()) && v.is_string() {
+                        found.push(here.clone());
+                    }
+                    literal_credentials(v, &here, found);
+                }
+            }
+            Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    literal_credentials(v, &format!("{path}[{i}]"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (example, platform, assembly) in examples() {
+        if platform.observability.grafana_cloud.is_none() {
+            continue;
+        }
+        for release in ["alloy-operator", "k8s-monitoring"] {
+            let mut found = Vec::new();
+            literal_credentials(helm_values(&assembly, release), "", &mut found);
+            assert!(
+                found.is_empty(),
+                "{example}: {release} values hold {found:?}"
+            );
+        }
+        for d in helm_values(&assembly, "k8s-monitoring")["destinations"]
+            .as_array()
+            .unwrap()
+        {
+            assert!(
+                d["secret"].get("embed").is_none_or(|e| e == false),
+                "{example}: {} embeds its credentials",
+                d["name"]
+            );
+        }
+        // Grafana Cloud access policy tokens start `glc_`; none may appear in any file.
+        let texts = assembly
+            .kubernetes
+            .iter()
+            .map(plinth_synth::k8s::ManifestFile::to_yaml)
+            .chain(assembly.stacks.iter().map(|s| s.template.to_json()));
+        for text in texts {
+            assert!(!text.contains("glc_"), "{example}: a Grafana Cloud token");
+        }
+    }
+}

@@ -16,6 +16,7 @@ use plinth_spec::Platform;
 use serde_json::{Value, json};
 
 use super::labels::labels;
+use super::monitoring;
 use super::{Content, ManifestFile, Wave};
 
 /// metrics-server chart version (kubernetes-sigs/metrics-server chart 3.13.0, app v0.8.0).
@@ -130,6 +131,28 @@ pub fn releases(p: &Platform) -> Vec<Release> {
                 "serviceAccount": { "create": true, "name": "aws-load-balancer-controller" },
                 "replicaCount": 2,
             }),
+            sync_wave: 1,
+        });
+    }
+    if let Some(g) = &p.observability.grafana_cloud {
+        // The operator first: it installs the Alloy CRD, which k8s-monitoring checks for when
+        // it renders, and runs the Alloy instances k8s-monitoring declares.
+        out.push(Release {
+            name: "alloy-operator",
+            namespace: monitoring::NAMESPACE,
+            repo: monitoring::GRAFANA_CHARTS,
+            chart: "alloy-operator",
+            version: monitoring::ALLOY_OPERATOR_CHART.to_owned(),
+            values: monitoring::alloy_operator_values(),
+            sync_wave: 0,
+        });
+        out.push(Release {
+            name: monitoring::RELEASE,
+            namespace: monitoring::NAMESPACE,
+            repo: monitoring::GRAFANA_CHARTS,
+            chart: "k8s-monitoring",
+            version: monitoring::K8S_MONITORING_CHART.to_owned(),
+            values: monitoring::k8s_monitoring_values(p, g),
             sync_wave: 1,
         });
     }

@@ -11,6 +11,7 @@ mod druid;
 mod foundation;
 mod karpenter;
 pub mod labels;
+pub(crate) mod monitoring;
 
 use plinth_spec::Platform;
 use serde::Serialize;
@@ -110,6 +111,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(addons::files(p));
     files.extend(karpenter::files(p));
     files.extend(druid::files(p));
+    files.extend(monitoring::files(p));
     files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
     files
 }
