@@ -42,6 +42,10 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
         diags: Vec::new(),
         region_known: true,
         account_valid: true,
+        grafana_cloud: raw
+            .observability
+            .as_ref()
+            .is_some_and(|o| o.grafana_cloud.is_some()),
     };
     let metadata = cx.metadata(&raw.metadata);
     let aws = cx.aws(&raw.aws);
@@ -52,6 +56,13 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let druid = cx.druid(raw.workloads.as_ref().and_then(|w| w.druid.as_ref()));
     if druid.is_some() {
         cx.druid_prerequisites(raw);
+    }
+    if raw
+        .observability
+        .as_ref()
+        .is_some_and(|o| o.grafana_cloud.is_some())
+    {
+        cx.grafana_prerequisites(raw);
     }
     let names = Names::new(
         &raw.metadata.id,
@@ -89,6 +100,8 @@ struct Cx<'a> {
     /// reported as wrong, so one mistake gives one diagnostic.
     region_known: bool,
     account_valid: bool,
+    /// Whether Grafana Cloud collectors need pod identity too.
+    grafana_cloud: bool,
 }
 
 impl Cx<'_> {
@@ -539,22 +552,19 @@ impl Cx<'_> {
                 }
             }
         }
-        let needs_agent: Vec<&str> = POD_IDENTITY_ADDONS
+        let mut needs_agent: Vec<&str> = POD_IDENTITY_ADDONS
             .iter()
             .copied()
             .filter(|a| c.addons.contains_key(*a))
             .collect();
-        if !c.addons.contains_key("eks-pod-identity-agent")
-            && (!needs_agent.is_empty() || c.karpenter.is_some())
-        {
-            let mut users = needs_agent.join(", ");
-            if c.karpenter.is_some() {
-                users.push_str(if users.is_empty() {
-                    "karpenter"
-                } else {
-                    ", karpenter"
-                });
-            }
+        if c.karpenter.is_some() {
+            needs_agent.push("karpenter");
+        }
+        if self.grafana_cloud {
+            needs_agent.push("the Grafana Cloud collectors");
+        }
+        if !c.addons.contains_key("eks-pod-identity-agent") && !needs_agent.is_empty() {
+            let users = needs_agent.join(", ");
             self.error(
                 "spec::missing-pod-identity-agent",
                 "/cluster/addons",
@@ -1123,6 +1133,20 @@ impl Cx<'_> {
                 )
                 .help = Some(format!("add `addons.{addon}` with a version: it {why}"));
             }
+        }
+    }
+
+    /// The Grafana Cloud API key reaches the collectors through the Secrets Store CSI driver,
+    /// read with a pod identity role.
+    fn grafana_prerequisites(&mut self, raw: &RawSpec) {
+        let p = "/observability/grafanaCloud";
+        if raw
+            .addons
+            .as_ref()
+            .is_none_or(|a| a.secrets_store_csi.is_none())
+        {
+            self.error("spec::grafana-needs-addon", p, "Grafana Cloud needs the `secretsStoreCsi` addon")
+                .help = Some("add `addons.secretsStoreCsi` with a version: it delivers the API key to the collectors".into());
         }
     }
 
