@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use plinth_synth::Assembly;
 
 /// Every generated node group after its name line: the example's `core` group.
@@ -92,7 +92,6 @@ fn reference(c: &mut Criterion) {
     let assembly = plinth_synth::synth(&platform);
 
     let mut g = c.benchmark_group("reference");
-    g.throughput(Throughput::Bytes(source.len() as u64));
     g.bench_function("load", |b| b.iter(|| plinth_spec::load(black_box(&source))));
     g.bench_function("synth", |b| {
         b.iter(|| plinth_synth::synth(black_box(&platform)));
@@ -111,7 +110,6 @@ fn scaling(c: &mut Criterion) {
         let source = with_node_groups(&example, n);
         // Fail before timing if the generated spec does not validate.
         load(&source);
-        g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("load+synth", n), &source, |b, s| {
             b.iter(|| plinth_synth::synth(&load(black_box(s))));
         });
