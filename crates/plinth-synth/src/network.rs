@@ -2,7 +2,7 @@
 
 use plinth_cfn::{Expr, Resource, Template, pascal};
 use plinth_spec::Platform;
-use plinth_spec::model::FlowLogTraffic;
+use plinth_spec::model::{FlowLogTraffic, Zone};
 use serde_json::{Value, json};
 
 use crate::builder::{Builder, Role, att, r};
@@ -78,70 +78,31 @@ pub fn template(p: &Platform) -> Template {
     let mut private_ids = Vec::new();
     for zone in &n.zones {
         let az = pascal(&zone.name);
-        let public = b.add(
-            &format!("PublicSubnet{az}"),
-            Resource::new(
-                "AWS::EC2::Subnet",
-                json!({
-                    "VpcId": r(&vpc),
-                    "AvailabilityZone": zone.name,
-                    "CidrBlock": zone.public.to_string(),
-                    "MapPublicIpOnLaunch": false,
-                }),
-            )
-            .metadata(explicit_zone()),
-            role("subnet"),
-            Some(&format!("{vpc_name}-public-{}", zone.name)),
-        );
-        add_subnet_tags(&mut b, &public, &[("kubernetes.io/role/elb", "1")]);
-        b.add(
-            &format!("PublicSubnet{az}RouteTableAssociation"),
-            Resource::new(
-                "AWS::EC2::SubnetRouteTableAssociation",
-                json!({ "SubnetId": r(&public), "RouteTableId": r(&public_rt) }),
-            ),
-            role("route-table-association"),
-            None,
+        let public = subnet(
+            &mut b,
+            &vpc,
+            zone,
+            Tier::Public,
+            &[("kubernetes.io/role/elb", "1")],
+            &public_rt,
         );
         public_ids.push(r(&public));
-
-        let private = b.add(
-            &format!("PrivateSubnet{az}"),
-            Resource::new(
-                "AWS::EC2::Subnet",
-                json!({
-                    "VpcId": r(&vpc),
-                    "AvailabilityZone": zone.name,
-                    "CidrBlock": zone.private.to_string(),
-                    "MapPublicIpOnLaunch": false,
-                }),
-            )
-            .metadata(explicit_zone()),
-            role("subnet"),
-            Some(&format!("{vpc_name}-private-{}", zone.name)),
-        );
-        add_subnet_tags(
-            &mut b,
-            &private,
-            &[
-                ("kubernetes.io/role/internal-elb", "1"),
-                ("karpenter.sh/discovery", &vpc_name),
-            ],
-        );
         let rt = b.add(
             &format!("PrivateRouteTable{az}"),
             Resource::new("AWS::EC2::RouteTable", json!({ "VpcId": r(&vpc) })),
             role("route-table"),
             Some(&format!("{vpc_name}-private-{}", zone.name)),
         );
-        b.add(
-            &format!("PrivateSubnet{az}RouteTableAssociation"),
-            Resource::new(
-                "AWS::EC2::SubnetRouteTableAssociation",
-                json!({ "SubnetId": r(&private), "RouteTableId": r(&rt) }),
-            ),
-            role("route-table-association"),
-            None,
+        let private = subnet(
+            &mut b,
+            &vpc,
+            zone,
+            Tier::Private,
+            &[
+                ("kubernetes.io/role/internal-elb", "1"),
+                ("karpenter.sh/discovery", &vpc_name),
+            ],
+            &rt,
         );
         private_ids.push(r(&private));
     }
@@ -212,6 +173,62 @@ pub fn template(p: &Platform) -> Template {
             .join(","),
     );
     b.template
+}
+
+/// A subnet tier.
+#[derive(Clone, Copy)]
+enum Tier {
+    Public,
+    Private,
+}
+
+/// Adds one subnet of `tier` in `zone`, with its extra tags and its route table association.
+/// Returns the subnet's logical id.
+fn subnet(
+    b: &mut Builder<'_>,
+    vpc: &str,
+    zone: &Zone,
+    tier: Tier,
+    extra_tags: &[(&str, &str)],
+    route_table: &str,
+) -> String {
+    let (label, cidr) = match tier {
+        Tier::Public => ("Public", zone.public),
+        Tier::Private => ("Private", zone.private),
+    };
+    let id = format!("{label}Subnet{}", pascal(&zone.name));
+    let name = format!(
+        "{}-{}-{}",
+        b.platform().names.vpc(),
+        label.to_lowercase(),
+        zone.name
+    );
+    let subnet = b.add(
+        &id,
+        Resource::new(
+            "AWS::EC2::Subnet",
+            json!({
+                "VpcId": r(vpc),
+                "AvailabilityZone": zone.name,
+                "CidrBlock": cidr.to_string(),
+                "MapPublicIpOnLaunch": false,
+            }),
+        )
+        .metadata(explicit_zone()),
+        role("subnet"),
+        Some(&name),
+    );
+    add_subnet_tags(b, &subnet, extra_tags);
+    b.add(
+        &format!("{id}RouteTableAssociation"),
+        Resource::new(
+            "AWS::EC2::SubnetRouteTableAssociation",
+            json!({ "SubnetId": r(&subnet), "RouteTableId": r(route_table) }),
+        ),
+        role("route-table-association"),
+        None,
+    );
+    subnet
 }
 
 /// Zones are named in the spec on purpose: node groups, data stores and the subnet plan all
