@@ -37,6 +37,8 @@ pub struct Platform {
     pub druid: Option<Druid>,
     /// Every derived name.
     pub names: Names,
+    /// Settings of `plinth check`.
+    pub checks: Checks,
 }
 
 /// Identity of the deployment.
@@ -270,4 +272,36 @@ pub struct Druid {
     pub kafka: KafkaFlavour,
     /// Replicas per component.
     pub replicas: BTreeMap<String, u32>,
+}
+
+/// Settings of `plinth check`.
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    /// Findings accepted on purpose, in spec order (a finding uses the first that matches).
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A finding accepted on purpose.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// Rule code, uppercase: `PLN101`.
+    pub code: String,
+    /// Why, as written.
+    pub reason: String,
+    /// Resources or objects it is limited to; empty for all.
+    pub resources: Vec<String>,
+}
+
+impl Suppression {
+    /// Whether the suppression covers a finding about `target` (a logical id or `Kind/name`).
+    pub fn matches(&self, target: Option<&str>) -> bool {
+        if self.resources.is_empty() {
+            return true;
+        }
+        let Some(target) = target else {
+            return false;
+        };
+        let bare = target.rsplit_once('/').map_or(target, |(_, name)| name);
+        self.resources.iter().any(|r| r == target || r == bare)
+    }
 }

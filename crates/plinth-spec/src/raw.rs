@@ -36,6 +36,9 @@ pub struct RawSpec {
     /// Data workloads running on the platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workloads: Option<Workloads>,
+    /// Settings of `plinth check`: findings accepted on purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Checks>,
 }
 
 /// Spec format version.
@@ -459,4 +462,27 @@ pub struct Components {
 pub struct Component {
     /// Pod replicas.
     pub replicas: u32,
+}
+
+/// Settings of `plinth check`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Checks {
+    /// Findings accepted on purpose, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A finding accepted on purpose.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Suppression {
+    /// Rule code, e.g. `PLN101` (`plinth check --explain CODE` describes it).
+    pub code: String,
+    /// Why the finding is accepted; shown in every report that suppresses it.
+    pub reason: String,
+    /// Only findings about these resources or objects: a CloudFormation logical id, or a
+    /// Kubernetes `Kind/name` or `name` (default: every finding of the code).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
 }

@@ -11,8 +11,8 @@ use ipnet::Ipv4Net;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{self, Support};
 use crate::model::{
-    Access, Addons, Arch, AwsTarget, Cluster, Druid, FlowLogs, GrafanaCloud, Karpenter, Metadata,
-    Network, NodeGroup, Observability, Platform, Principal, Taint, Zone,
+    Access, Addons, Arch, AwsTarget, Checks, Cluster, Druid, FlowLogs, GrafanaCloud, Karpenter,
+    Metadata, Network, NodeGroup, Observability, Platform, Principal, Suppression, Taint, Zone,
 };
 use crate::names::{NameKind, Names};
 use crate::raw::{self, AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, RawSpec};
@@ -76,6 +76,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
         &raw.cluster,
         druid.as_ref().map_or(0, |d| d.metadata_readers),
     );
+    let checks = cx.checks(raw.checks.as_ref());
     let ok = !cx.diags.iter().any(Diagnostic::is_error);
     let platform = match (ok, network, cluster) {
         (true, Some(network), Some(cluster)) => Some(Platform {
@@ -87,6 +88,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             observability,
             druid,
             names,
+            checks,
         }),
         _ => None,
     };
@@ -1148,6 +1150,62 @@ impl Cx<'_> {
             self.error("spec::grafana-needs-addon", p, "Grafana Cloud needs the `secretsStoreCsi` addon")
                 .help = Some("add `addons.secretsStoreCsi` with a version: it delivers the API key to the collectors".into());
         }
+    }
+
+    /// Suppressions: a code shaped like `PLN101` and a reason that says something. Whether a
+    /// rule has the code is for `plinth check` to say (it reports unused suppressions).
+    fn checks(&mut self, c: Option<&raw::Checks>) -> Checks {
+        let mut checks = Checks::default();
+        let mut seen = BTreeSet::new();
+        for (i, s) in c
+            .map(|c| c.suppressions.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let p = format!("/checks/suppressions/{i}");
+            let code = s.code.to_ascii_uppercase();
+            let well_formed = code.len() == 6
+                && code.starts_with("PLN")
+                && code[3..].bytes().all(|b| b.is_ascii_digit());
+            if !well_formed {
+                self.error(
+                    "spec::invalid-suppression",
+                    &format!("{p}/code"),
+                    format!("`{}` is not a check code", s.code),
+                )
+                .help = Some(
+                    "codes look like `PLN101`; `plinth check --explain CODE` describes one".into(),
+                );
+            }
+            if s.reason.trim().len() < 3 {
+                self.error(
+                    "spec::suppression-without-reason",
+                    &format!("{p}/reason"),
+                    format!("the suppression of `{}` gives no reason", s.code),
+                )
+                .help = Some(
+                    "say why the finding is accepted; every report that hides it shows the reason"
+                        .into(),
+                );
+            }
+            let mut resources = s.resources.clone();
+            resources.sort();
+            if !seen.insert((code.clone(), resources)) {
+                self.warning(
+                    "spec::duplicate-suppression",
+                    &p,
+                    format!("`{code}` is suppressed twice for the same resources"),
+                )
+                .help = Some("remove one; only the first is used".into());
+            }
+            checks.suppressions.push(Suppression {
+                code,
+                reason: s.reason.trim().to_owned(),
+                resources: s.resources.clone(),
+            });
+        }
+        checks
     }
 
     fn name_limits(&mut self, names: &Names, c: &raw::Cluster, metadata_readers: u32) {

@@ -5,6 +5,7 @@
 
 mod bindings;
 mod builder;
+mod checkov;
 mod cluster;
 mod druid;
 mod grafana;
@@ -99,7 +100,7 @@ pub struct StackManifest {
 
 /// Synthesizes every stack of the platform.
 pub fn synth(platform: &Platform) -> Assembly {
-    let stacks: Vec<Stack> = StackKind::ALL
+    let mut stacks: Vec<Stack> = StackKind::ALL
         .iter()
         .filter_map(|&kind| {
             let template = match kind {
@@ -115,7 +116,8 @@ pub fn synth(platform: &Platform) -> Assembly {
             })
         })
         .collect();
-    let kubernetes = k8s::manifests(platform);
+    let mut kubernetes = k8s::manifests(platform);
+    checkov::annotate(&mut stacks, &mut kubernetes);
     let manifest = manifest(platform, &stacks, &kubernetes);
     Assembly {
         stacks,

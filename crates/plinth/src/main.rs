@@ -62,6 +62,25 @@ enum Command {
     },
     /// Print the JSON Schema of the spec (for editors: yaml-language-server).
     Schema,
+    /// Check the platform against policy rules: security, reliability, cost, versions.
+    #[command(arg_required_else_help = true)]
+    Check {
+        /// The platform spec.
+        #[arg(required_unless_present_any = ["explain", "list"])]
+        spec: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, short = 'o', value_enum, default_value_t = commands::check::CheckFormat::Human)]
+        output: commands::check::CheckFormat,
+        /// Report findings of this severity and above; exit 1 when any remain unsuppressed.
+        #[arg(long, value_enum, default_value_t = commands::check::SeverityArg::Low)]
+        severity: commands::check::SeverityArg,
+        /// Print the documentation of a rule, e.g. `--explain PLN101`.
+        #[arg(long, value_name = "CODE", conflicts_with_all = ["spec", "list"])]
+        explain: Option<String>,
+        /// List every rule.
+        #[arg(long, conflicts_with = "spec")]
+        list: bool,
+    },
 }
 
 /// When to color output.
@@ -101,6 +120,19 @@ fn main() -> ExitCode {
         Command::Validate { spec, output } => commands::validate::run(&spec, output, style),
         Command::Synth { spec, out } => commands::synth::run(&spec, out.as_deref(), style),
         Command::Schema => commands::schema::run(),
+        Command::Check {
+            spec,
+            output,
+            severity,
+            explain,
+            list,
+        } => match (spec, explain) {
+            (_, Some(code)) => commands::check::explain(&code),
+            (Some(spec), None) if !list => {
+                commands::check::run(&spec, output, severity.into(), style)
+            }
+            _ => commands::check::list(),
+        },
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

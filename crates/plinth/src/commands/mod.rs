@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod check;
 pub mod schema;
 pub mod synth;
 pub mod validate;
