@@ -1,8 +1,9 @@
 //! Insight into a platform before money is spent: policy checks over the synthesized assembly
-//! (`check`), and later its cost, its diagram and what a change touches.
+//! (`check`) and its monthly cost (`cost`); later its diagram and what a change touches.
 //!
 //! Everything here is a pure function of a validated [`plinth_spec::Platform`] and the
 //! [`plinth_synth::Assembly`] synthesized from it: no IO, no clock, ordered output. The binary
 //! renders the results and resolves spec pointers to file locations.
 
 pub mod check;
+pub mod cost;

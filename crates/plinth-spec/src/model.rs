@@ -13,8 +13,8 @@ pub use crate::names::{
     DruidBucket, DruidNames, DruidSecret, DruidSecurityGroup, NameKind, Names, StackKind,
 };
 pub use crate::raw::{
-    AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, KafkaFlavour, LogType, MetadataEngine,
-    TaintEffect,
+    AmiFamily, CapacityType, CostAssumptions, EndpointAccess, FlowLogTraffic, KafkaFlavour,
+    LogType, MetadataEngine, TaintEffect,
 };
 
 /// A validated platform.
@@ -39,6 +39,8 @@ pub struct Platform {
     pub names: Names,
     /// Settings of `plinth check`.
     pub checks: Checks,
+    /// Usage `plinth cost` assumes, as written in the spec.
+    pub cost_assumptions: CostAssumptions,
 }
 
 /// Identity of the deployment.

@@ -39,6 +39,9 @@ pub struct RawSpec {
     /// Settings of `plinth check`: findings accepted on purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
+    /// Settings of `plinth cost`: the usage it assumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
 }
 
 /// Spec format version.
@@ -485,4 +488,68 @@ pub struct Suppression {
     /// Kubernetes `Kind/name` or `name` (default: every finding of the code).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
+}
+
+/// Settings of `plinth cost`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Cost {
+    /// Usage `plinth cost` assumes where the spec does not fix it; each one left out takes the
+    /// default `plinth cost` prints.
+    #[serde(default)]
+    pub assumptions: CostAssumptions,
+}
+
+/// Monthly usage the cost estimate assumes. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CostAssumptions {
+    /// GB a month through the NAT gateways (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub nat_data_gb: Option<f64>,
+    /// GB of segments in Druid's deep storage (default 500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub deep_storage_gb: Option<f64>,
+    /// GB in the metadata database (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub metadata_storage_gb: Option<f64>,
+    /// Kafka partitions (default 24).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub kafka_partitions: Option<f64>,
+    /// GB retained in Kafka (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub kafka_storage_gb: Option<f64>,
+    /// GB a month written to Kafka (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub kafka_ingress_gb: Option<f64>,
+    /// GB a month read from Kafka (default 200: Druid's tasks and one other consumer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub kafka_egress_gb: Option<f64>,
+    /// GB a month of control-plane logs (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub control_plane_logs_gb: Option<f64>,
+    /// GB a month of VPC flow logs (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub flow_logs_gb: Option<f64>,
+    /// Percent saved on spot capacity against on-demand (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub spot_savings_percent: Option<f64>,
+    /// Nodes Karpenter keeps for Druid's ingestion tasks (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub druid_task_nodes: Option<f64>,
+    /// Nodes of Karpenter's general pool (default 0: addon controllers fit the node groups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub general_pool_nodes: Option<f64>,
 }

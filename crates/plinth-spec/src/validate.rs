@@ -89,6 +89,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             druid,
             names,
             checks,
+            cost_assumptions: raw.cost.clone().unwrap_or_default().assumptions,
         }),
         _ => None,
     };

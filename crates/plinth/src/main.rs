@@ -62,6 +62,14 @@ enum Command {
     },
     /// Print the JSON Schema of the spec (for editors: yaml-language-server).
     Schema,
+    /// Estimate the platform's monthly cost from plinth's offline price table.
+    Cost {
+        /// The platform spec.
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'o', value_enum, default_value_t = Format::Human)]
+        output: Format,
+    },
     /// Check the platform against policy rules: security, reliability, cost, versions.
     #[command(arg_required_else_help = true)]
     Check {
@@ -120,6 +128,7 @@ fn main() -> ExitCode {
         Command::Validate { spec, output } => commands::validate::run(&spec, output, style),
         Command::Synth { spec, out } => commands::synth::run(&spec, out.as_deref(), style),
         Command::Schema => commands::schema::run(),
+        Command::Cost { spec, output } => commands::cost::run(&spec, output, style),
         Command::Check {
             spec,
             output,

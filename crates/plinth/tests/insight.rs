@@ -130,3 +130,23 @@ fn check_of_an_invalid_spec_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing checked"));
 }
+
+#[test]
+fn cost_every_example() {
+    for example in EXAMPLES {
+        let out = plinth(&["cost", &spec(example)]);
+        assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+        insta::assert_snapshot!(format!("cost__{example}"), transcript(&out));
+        let json = plinth(&["cost", "-o", "json", &spec(example)]);
+        let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
+        let lines: f64 = v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["monthly"].as_f64().unwrap())
+            .sum();
+        assert!((lines - v["total"].as_f64().unwrap()).abs() < 1e-6);
+        assert_eq!(v["currency"], "USD");
+        assert!(v["assumptions"].as_array().unwrap().len() >= 10);
+    }
+}

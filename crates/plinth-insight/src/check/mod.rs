@@ -13,7 +13,7 @@
 //! report with its reason, and a suppression that matched nothing is reported as unused.
 
 pub mod compat;
-mod context;
+pub(crate) mod context;
 pub mod instances;
 pub mod rules;
 pub mod sarif;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod cost;
 pub mod schema;
 pub mod synth;
 pub mod validate;
