@@ -1,5 +1,5 @@
 //! Insight into a platform before money is spent: policy checks over the synthesized assembly
-//! (`check`) and its monthly cost (`cost`); later its diagram and what a change touches.
+//! (`check`), its monthly cost (`cost`) and its diagram (`graph`); later what a change touches.
 //!
 //! Everything here is a pure function of a validated [`plinth_spec::Platform`] and the
 //! [`plinth_synth::Assembly`] synthesized from it: no IO, no clock, ordered output. The binary
@@ -7,3 +7,4 @@
 
 pub mod check;
 pub mod cost;
+pub mod graph;

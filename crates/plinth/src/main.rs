@@ -70,6 +70,14 @@ enum Command {
         #[arg(long, short = 'o', value_enum, default_value_t = Format::Human)]
         output: Format,
     },
+    /// Draw the platform: network, cluster, Druid, data stores and data flows.
+    Graph {
+        /// The platform spec.
+        spec: PathBuf,
+        /// Diagram language.
+        #[arg(long, short = 'f', value_enum, default_value_t = commands::graph::GraphFormat::Mermaid)]
+        format: commands::graph::GraphFormat,
+    },
     /// Check the platform against policy rules: security, reliability, cost, versions.
     #[command(arg_required_else_help = true)]
     Check {
@@ -129,6 +137,7 @@ fn main() -> ExitCode {
         Command::Synth { spec, out } => commands::synth::run(&spec, out.as_deref(), style),
         Command::Schema => commands::schema::run(),
         Command::Cost { spec, output } => commands::cost::run(&spec, output, style),
+        Command::Graph { spec, format } => commands::graph::run(&spec, format, style),
         Command::Check {
             spec,
             output,

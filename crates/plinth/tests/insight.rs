@@ -150,3 +150,17 @@ fn cost_every_example() {
         assert!(v["assumptions"].as_array().unwrap().len() >= 10);
     }
 }
+
+#[test]
+fn graph_every_example() {
+    for example in EXAMPLES {
+        for format in ["mermaid", "dot"] {
+            let out = plinth(&["graph", "-f", format, &spec(example)]);
+            assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+            insta::assert_snapshot!(
+                format!("graph__{example}__{format}"),
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+}

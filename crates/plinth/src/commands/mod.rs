@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod cost;
+pub mod graph;
 pub mod schema;
 pub mod synth;
 pub mod validate;
