@@ -67,6 +67,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What to do about it.
     pub help: Option<String>,
+    /// The environments the problem was found in, when a spec's environments are checked
+    /// together and it is not in all of them; empty otherwise.
+    pub environments: Vec<String>,
 }
 
 impl Diagnostic {
@@ -79,6 +82,7 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
+            environments: Vec::new(),
         }
     }
 

@@ -5,9 +5,12 @@
 //! ```
 //!
 //! Parsing never stops at the first problem: [`load`] returns the platform when the spec is
-//! usable and all diagnostics either way. This crate does no IO.
+//! usable and all diagnostics either way. A spec with `environments` is loaded one environment
+//! at a time ([`load_environment`]), or all of them together ([`load_each`]); see
+//! [`environments`] for the merge rules. This crate does no IO.
 
 pub mod diagnostic;
+pub mod environments;
 pub mod facts;
 pub mod model;
 pub mod names;
@@ -31,6 +34,10 @@ pub struct Loaded {
     pub platform: Option<Platform>,
     /// Every problem found, errors and warnings, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The environment whose overlay was merged in, if one was chosen.
+    pub environment: Option<String>,
+    /// Every environment the spec defines, sorted.
+    pub environments: Vec<String>,
 }
 
 impl Loaded {
@@ -40,18 +47,113 @@ impl Loaded {
     }
 }
 
-/// Parses and validates a spec.
+/// Parses and validates a spec that has no `environments`. A spec with environments is
+/// reported as needing one chosen; see [`load_environment`].
 pub fn load(source: &str) -> Loaded {
+    load_environment(source, None)
+}
+
+/// Parses and validates a spec with the overlay of `environment` merged onto its base.
+///
+/// `None` loads a spec without environments; for a spec that has some it reports
+/// `spec::environment-required` (a base is not meant to be deployed on its own, and may leave
+/// fields such as the account to its environments). A name the spec does not define is
+/// reported as `spec::unknown-environment`.
+pub fn load_environment(source: &str, environment: Option<&str>) -> Loaded {
     let mut diagnostics = Vec::new();
-    let platform = load_into(source, &mut diagnostics);
-    diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.severity != Severity::Error));
+    let mut environments = Vec::new();
+    let platform = load_into(source, environment, &mut environments, &mut diagnostics);
+    sort(&mut diagnostics);
     Loaded {
         platform,
         diagnostics,
+        environment: environment.map(str::to_owned),
+        environments,
     }
 }
 
-fn load_into(source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Platform> {
+/// Every environment of a spec, each loaded on its own, with their problems brought together.
+#[derive(Debug)]
+pub struct EachLoaded {
+    /// Each environment by name, in name order, with what loading it produced.
+    pub environments: Vec<(String, Loaded)>,
+    /// Every problem once, in source order. A problem found in only some environments lists
+    /// them in [`Diagnostic::environments`]; one found in all of them lists none. Problems
+    /// between environments (two of them deploying the same names into one account and
+    /// region) are here too.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl EachLoaded {
+    /// Whether any environment, or the environments together, have an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The environments a spec defines, sorted; empty when it defines none or cannot be parsed.
+pub fn environment_names(source: &str) -> Vec<String> {
+    if source.len() > MAX_SPEC_BYTES {
+        return Vec::new();
+    }
+    let (doc, _) = yaml::parse(source, yaml::Limits::default());
+    let Some(mut doc) = doc else {
+        return Vec::new();
+    };
+    environments::split(&mut doc, &mut Vec::new())
+        .into_keys()
+        .collect()
+}
+
+/// Loads every environment of a spec; `None` when the spec defines none.
+pub fn load_each(source: &str) -> Option<EachLoaded> {
+    let names = environment_names(source);
+    if names.is_empty() {
+        return None;
+    }
+    let loaded: Vec<(String, Loaded)> = names
+        .iter()
+        .map(|n| (n.clone(), load_environment(source, Some(n))))
+        .collect();
+    let mut found: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for (name, l) in &loaded {
+        for d in &l.diagnostics {
+            match found.iter_mut().find(|(f, _)| f == d) {
+                Some((_, envs)) => envs.push(name.clone()),
+                None => found.push((d.clone(), vec![name.clone()])),
+            }
+        }
+    }
+    let mut diagnostics: Vec<Diagnostic> = found
+        .into_iter()
+        .map(|(mut d, envs)| {
+            if envs.len() < names.len() {
+                d.environments = envs;
+            }
+            d
+        })
+        .collect();
+    let (doc, _) = yaml::parse(source, yaml::Limits::default());
+    if let Some(doc) = doc {
+        diagnostics.extend(environments::collisions(&doc, &loaded));
+    }
+    sort(&mut diagnostics);
+    Some(EachLoaded {
+        environments: loaded,
+        diagnostics,
+    })
+}
+
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.severity != Severity::Error));
+}
+
+fn load_into(
+    source: &str,
+    environment: Option<&str>,
+    names: &mut Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Platform> {
     if source.len() > MAX_SPEC_BYTES {
         diagnostics.push(
             Diagnostic::error(
@@ -70,6 +172,22 @@ fn load_into(source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Platform
     let yaml_failed = yaml_diags.iter().any(Diagnostic::is_error);
     diagnostics.extend(yaml_diags);
     let mut doc = doc?;
+    let overlays = environments::split(&mut doc, diagnostics);
+    names.extend(overlays.keys().cloned());
+    match (environment, overlays.is_empty()) {
+        (None, true) => {}
+        (None, false) => {
+            diagnostics.push(environments::required(&doc, names));
+            return None;
+        }
+        (Some(name), _) => {
+            let Some(overlay) = overlays.get(name) else {
+                diagnostics.push(environments::unknown(&doc, name, names));
+                return None;
+            };
+            doc = environments::merge(&doc, name, overlay, diagnostics);
+        }
+    }
     let structure = structure::check(&doc, source);
     diagnostics.extend(structure.diagnostics);
     if structure.blocking {

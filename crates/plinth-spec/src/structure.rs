@@ -22,6 +22,7 @@ pub fn json_schema() -> &'static Value {
         let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
         let mut schema = generator.into_root_schema_for::<RawSpec>().to_value();
         strip_null(&mut schema);
+        crate::environments::extend_schema(&mut schema);
         if let Some(obj) = schema.as_object_mut() {
             obj.insert(
                 "$id".into(),
@@ -365,6 +366,26 @@ fn describe(
             );
         }
     }
+}
+
+/// Whether the list at `pointer` holds items that a required `name` identifies (node groups,
+/// services): environments merge such lists item by item.
+pub(crate) fn keyed_by_name(pointer: &str) -> bool {
+    let root = json_schema();
+    schema_at(pointer)
+        .and_then(|s| s.get("items"))
+        .map(|items| deref(root, items))
+        .and_then(|items| items.get("required"))
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|f| f == "name"))
+}
+
+/// Whether the field `key` of the mapping at `parent` is required.
+pub(crate) fn is_required(parent: &str, key: &str) -> bool {
+    schema_at(parent)
+        .and_then(|s| s.get("required"))
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|f| f == key))
 }
 
 /// `/cluster/nodeGroups/0/name` → `cluster.nodeGroups[0].name`.

@@ -1289,7 +1289,7 @@ fn is_private(net: Ipv4Net) -> bool {
         .any(|r| r.contains(&net))
 }
 
-fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b[0].is_ascii_lowercase()

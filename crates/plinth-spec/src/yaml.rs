@@ -64,6 +64,31 @@ impl SpanIndex {
         self.nodes.contains_key(pointer)
     }
 
+    /// The spans of exactly `pointer`, without falling back to an ancestor.
+    pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
+        self.nodes.get(pointer).copied()
+    }
+
+    /// Records where the node at `pointer` came from.
+    pub(crate) fn insert(&mut self, pointer: String, span: NodeSpan) {
+        self.nodes.insert(pointer, span);
+    }
+
+    /// Copies the spans of the node at `from` in `source`, and of everything under it, to the
+    /// node at `to` here: a subtree moved from one document into another keeps pointing at the
+    /// text it came from.
+    pub(crate) fn copy_subtree(&mut self, source: &SpanIndex, from: &str, to: &str) {
+        let under = source
+            .nodes
+            .range(from.to_owned()..)
+            .take_while(|(p, _)| p.starts_with(from))
+            .filter(|(p, _)| p.len() == from.len() || p.as_bytes()[from.len()] == b'/');
+        for (p, span) in under {
+            self.nodes
+                .insert(format!("{to}{}", &p[from.len()..]), *span);
+        }
+    }
+
     fn nearest(&self, pointer: &str) -> Option<&NodeSpan> {
         let mut p = pointer;
         loop {

@@ -38,13 +38,18 @@ struct Cli {
     /// When to color output.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// The environment to use, for a spec with `environments` (its overlay is merged onto
+    /// the base).
+    #[arg(long, short = 'e', global = true, value_name = "NAME")]
+    environment: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check a spec and report every problem, located, at once.
+    /// Check a spec and report every problem, located, at once (every environment unless
+    /// `--environment` picks one).
     Validate {
         /// The platform spec.
         spec: PathBuf,
@@ -56,9 +61,13 @@ enum Command {
     Synth {
         /// The platform spec.
         spec: PathBuf,
-        /// Output directory (default: `plinth.out/ENVIRONMENT`)
+        /// Output directory (default: `plinth.out/ENVIRONMENT`; with `--all-environments`,
+        /// one directory per environment inside it)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Synthesize every environment of the spec, each into its own directory.
+        #[arg(long, conflicts_with = "environment")]
+        all_environments: bool,
     },
     /// Print the JSON Schema of the spec (for editors: yaml-language-server).
     Schema,
@@ -132,9 +141,21 @@ pub enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let style = report::Style::new(cli.color);
+    let env = cli.environment.as_deref();
     let outcome = match cli.command {
-        Command::Validate { spec, output } => commands::validate::run(&spec, output, style),
-        Command::Synth { spec, out } => commands::synth::run(&spec, out.as_deref(), style),
+        Command::Validate { spec, output } => commands::validate::run(&spec, env, output, style),
+        Command::Synth {
+            spec,
+            out,
+            all_environments,
+        } => {
+            let which = if all_environments {
+                commands::synth::Which::All
+            } else {
+                commands::synth::Which::One(env)
+            };
+            commands::synth::run(&spec, which, out.as_deref(), style)
+        }
         Command::Schema => commands::schema::run(),
         Command::Cost { spec, output } => commands::cost::run(&spec, output, style),
         Command::Graph { spec, format } => commands::graph::run(&spec, format, style),

@@ -94,6 +94,7 @@ pub fn json(source: &Source<'_>, diagnostics: &[Diagnostic]) -> serde_json::Valu
                 "location": location,
                 "label": d.label,
                 "help": d.help,
+                "environments": d.environments,
             })
         })
         .collect();
@@ -113,7 +114,12 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.diagnostic.message)?;
+        match self.diagnostic.environments.as_slice() {
+            [] => Ok(()),
+            [one] => write!(f, " (environment `{one}`)"),
+            many => write!(f, " (environments `{}`)", many.join("`, `")),
+        }
     }
 }
 

@@ -272,3 +272,113 @@ fn schema_prints_a_json_schema() {
         );
     }
 }
+
+/// A valid spec with dev, staging and prod environments.
+const ENVIRONMENTS: &str = "tests/specs/valid/environments.yaml";
+
+#[test]
+fn validate_checks_every_environment_unless_one_is_chosen() {
+    let out = plinth(["validate", ENVIRONMENTS]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let text = stdout(&out);
+    assert!(text.contains("is valid in 3 environments"), "{text}");
+    for env in ["dev", "staging", "prod"] {
+        assert!(
+            text.contains(&format!("  {env}: platform acme-shop-")),
+            "{text}"
+        );
+    }
+    // The flag is global: before or after the subcommand.
+    for args in [
+        ["-e", "prod", "validate", ENVIRONMENTS],
+        ["validate", "--environment", "prod", ENVIRONMENTS],
+    ] {
+        let out = plinth(args);
+        assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+        assert!(
+            stdout(&out).contains("is valid in environment prod"),
+            "{}",
+            transcript(&out)
+        );
+    }
+    let out = plinth(["validate", "-o", "json", ENVIRONMENTS]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        report["environments"],
+        serde_json::json!({"dev": true, "prod": true, "staging": true})
+    );
+}
+
+#[test]
+fn an_unknown_environment_exits_2_with_the_closest_name() {
+    let out = plinth(["validate", "-e", "prd", ENVIRONMENTS]);
+    assert_no_panic("validate -e prd", &out);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    let err = stderr(&out);
+    assert!(err.contains("spec::unknown-environment"), "{err}");
+    assert!(err.contains("did you mean `prod`?"), "{err}");
+}
+
+#[test]
+fn synth_of_a_spec_with_environments_needs_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("out");
+    let out = plinth([
+        "synth".as_ref(),
+        ENVIRONMENTS.as_ref(),
+        "--out".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains("spec::environment-required"),
+        "{}",
+        transcript(&out)
+    );
+    assert!(!target.exists());
+    // --environment and --all-environments exclude each other.
+    let out = plinth([
+        "synth".as_ref(),
+        ENVIRONMENTS.as_ref(),
+        "--all-environments".as_ref(),
+        "-e".as_ref(),
+        "dev".as_ref(),
+        "--out".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(!target.exists());
+}
+
+#[test]
+fn synth_writes_each_environment_to_its_own_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("out");
+    let out = plinth([
+        "synth".as_ref(),
+        ENVIRONMENTS.as_ref(),
+        "--all-environments".as_ref(),
+        "--out".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    for env in ["dev", "staging", "prod"] {
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(target.join(env).join("synth.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(manifest["environment"], env);
+        assert_eq!(manifest["platform"], format!("acme-shop-{env}"));
+    }
+    // The default directory is plinth.out/<environment>, relative to where plinth runs.
+    let spec = root().join(ENVIRONMENTS);
+    let out = Command::new(env!("CARGO_BIN_EXE_plinth"))
+        .current_dir(tmp.path())
+        .args(["--color", "never", "synth", "-e", "staging"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(tmp.path().join("plinth.out/staging/synth.json").exists());
+    assert!(!tmp.path().join("plinth.out/dev").exists());
+}

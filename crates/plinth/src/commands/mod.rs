@@ -107,9 +107,15 @@ pub fn read_spec(path: &Path) -> Result<SpecFile, ReadError> {
     }
 }
 
-/// Loads a spec and prints its diagnostics to stderr. Returns the loaded result, or `None`
-/// when the file could not even be read (already reported).
-pub fn load_and_report(path: &Path, style: Style) -> Option<(SpecFile, Loaded)> {
+/// Loads a spec — with the overlay of `environment` merged in, when given (the global
+/// `--environment`) — and prints its diagnostics to stderr. Returns the loaded result, or
+/// `None` when the file could not even be read (already reported). A spec with environments
+/// loaded without one has an error and no platform.
+pub fn load_and_report(
+    path: &Path,
+    environment: Option<&str>,
+    style: Style,
+) -> Option<(SpecFile, Loaded)> {
     let file = match read_spec(path) {
         Ok(f) => f,
         Err(e) => {
@@ -117,7 +123,7 @@ pub fn load_and_report(path: &Path, style: Style) -> Option<(SpecFile, Loaded)> 
             return None;
         }
     };
-    let loaded = plinth_spec::load(&file.text);
+    let loaded = plinth_spec::load_environment(&file.text, environment);
     if !loaded.diagnostics.is_empty() {
         let source = Source {
             path,

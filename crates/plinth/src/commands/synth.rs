@@ -1,13 +1,32 @@
 //! `plinth synth`: CloudFormation templates and `synth.json`, written atomically.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::Outcome;
-use crate::report::{self, Style};
+use plinth_spec::Platform;
 
-/// Synthesizes the spec at `path` into `out` (default `plinth.out/<environment>`).
-pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
-    let Some((_, loaded)) = super::load_and_report(path, style) else {
+use crate::Outcome;
+use crate::report::{self, Source, Style};
+
+/// Which environments to synthesize.
+#[derive(Debug, Clone, Copy)]
+pub enum Which<'a> {
+    /// The spec as written, or the one environment named.
+    One(Option<&'a str>),
+    /// Every environment the spec defines.
+    All,
+}
+
+/// Synthesizes the spec at `path` into `out`: by default `plinth.out/<environment>`, where
+/// the environment is the one chosen with `--environment` or else `metadata.environment`.
+/// With every environment, each goes to `<out>/<environment>` (default `plinth.out/…`), and
+/// nothing is written unless all of them are valid.
+pub fn run(path: &Path, which: Which<'_>, out: Option<&Path>, style: Style) -> Outcome {
+    let environment = match which {
+        Which::One(environment) => environment,
+        Which::All => return run_all(path, out, style),
+    };
+    let Some((_, loaded)) = super::load_and_report(path, environment, style) else {
         return Outcome::BadInput;
     };
     let Some(platform) = loaded.platform else {
@@ -18,11 +37,64 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
         );
         return Outcome::BadInput;
     };
-    let assembly = plinth_synth::synth(&platform);
     let out = out.map_or_else(
-        || Path::new("plinth.out").join(&platform.metadata.environment),
+        || Path::new("plinth.out").join(environment.unwrap_or(&platform.metadata.environment)),
         Path::to_path_buf,
     );
+    write(&platform, &out)
+}
+
+fn run_all(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
+    let file = match super::read_spec(path) {
+        Ok(f) => f,
+        Err(e) => {
+            err!("{}", e.human(path));
+            return Outcome::BadInput;
+        }
+    };
+    let Some(each) = plinth_spec::load_each(&file.text) else {
+        err!(
+            "error: {} defines no environments; run `plinth synth` without --all-environments",
+            path.display()
+        );
+        return Outcome::BadInput;
+    };
+    if !each.diagnostics.is_empty() {
+        let source = Source {
+            path,
+            text: &file.text,
+        };
+        let _ = write!(
+            std::io::stderr().lock(),
+            "{}",
+            report::human(&source, &each.diagnostics, style)
+        );
+    }
+    if each.has_errors() {
+        err!(
+            "{} is invalid: {}; nothing written",
+            path.display(),
+            report::counts(&each.diagnostics)
+        );
+        return Outcome::BadInput;
+    }
+    let base = out.unwrap_or(Path::new("plinth.out"));
+    for (name, loaded) in &each.environments {
+        let platform = loaded
+            .platform
+            .as_ref()
+            .expect("an environment without errors has a platform");
+        if let outcome @ (Outcome::Failure | Outcome::BadInput) = write(platform, &base.join(name))
+        {
+            return outcome;
+        }
+    }
+    Outcome::Success
+}
+
+/// Synthesizes one platform and writes it to `out` atomically, listing what was written.
+fn write(platform: &Platform, out: &Path) -> Outcome {
+    let assembly = plinth_synth::synth(platform);
     let mut files: Vec<(PathBuf, String)> = assembly
         .stacks
         .iter()
@@ -38,7 +110,7 @@ pub fn run(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
         serde_json::to_string_pretty(&assembly.manifest).expect("the manifest serializes");
     manifest.push('\n');
     files.push((PathBuf::from("synth.json"), manifest));
-    if let Err(e) = crate::output::write_dir(&out, &files) {
+    if let Err(e) = crate::output::write_dir(out, &files) {
         err!("error: cannot write {}: {e}", out.display());
         return Outcome::Failure;
     }

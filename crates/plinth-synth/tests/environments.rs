@@ -1,0 +1,172 @@
+//! Environments change exactly what their overlays say: the assemblies of two environments of
+//! one spec, with each environment's identity (id, stack prefix, environment name) replaced by
+//! placeholders, differ only where the overlays differ.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use plinth_synth::{Assembly, synth};
+use serde_json::Value;
+
+const SPEC: &str = include_str!("../../../tests/specs/valid/environments.yaml");
+
+/// Every leaf of an environment's assembly by path, with its identity made generic.
+fn leaves(environment: &str) -> BTreeMap<String, Value> {
+    let loaded = plinth_spec::load_environment(SPEC, Some(environment));
+    let platform = loaded
+        .platform
+        .unwrap_or_else(|| panic!("{environment} is invalid: {:#?}", loaded.diagnostics));
+    let identity = Identity {
+        platform: platform.names.platform().to_owned(),
+        id: platform.names.id().to_owned(),
+        environment: platform.metadata.environment.clone(),
+        alias: platform.metadata.alias.clone(),
+        part_of: format!(
+            "{}.{}.{}",
+            platform.metadata.organization, platform.metadata.name, platform.metadata.alias
+        ),
+    };
+    let assembly: Assembly = synth(&platform);
+    let mut out = BTreeMap::new();
+    for stack in &assembly.stacks {
+        let template = serde_json::to_value(&stack.template).unwrap();
+        flatten(
+            &template,
+            &format!("{}:", stack.kind.as_str()),
+            &identity,
+            &mut out,
+        );
+    }
+    for file in &assembly.kubernetes {
+        let objects = Value::Array(file.kube_objects().to_vec());
+        flatten(&objects, &format!("{}:", file.path), &identity, &mut out);
+    }
+    let manifest = serde_json::to_value(&assembly.manifest).unwrap();
+    flatten(&manifest, "synth.json:", &identity, &mut out);
+    out
+}
+
+struct Identity {
+    platform: String,
+    id: String,
+    environment: String,
+    alias: String,
+    /// The `{domain}:part-of` tag value.
+    part_of: String,
+}
+
+impl Identity {
+    fn generic(&self, s: &str) -> String {
+        let s = s
+            .replace(&self.part_of, "{part-of}")
+            .replace(&self.platform, "{platform}")
+            .replace(&self.id, "{id}");
+        if s == self.environment || s == self.alias {
+            "{environment}".to_owned()
+        } else {
+            s
+        }
+    }
+}
+
+fn flatten(v: &Value, path: &str, identity: &Identity, out: &mut BTreeMap<String, Value>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                flatten(
+                    child,
+                    &format!("{path}/{}", identity.generic(k)),
+                    identity,
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                flatten(child, &format!("{path}/{i}"), identity, out);
+            }
+        }
+        Value::String(s) => {
+            out.insert(path.to_owned(), Value::from(identity.generic(s)));
+        }
+        other => {
+            out.insert(path.to_owned(), other.clone());
+        }
+    }
+}
+
+/// Paths whose values differ between two environments, or that only one of them has.
+fn differences(a: &str, b: &str) -> BTreeSet<String> {
+    let (a, b) = (leaves(a), leaves(b));
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
+/// The CloudFormation resources (`stack:LogicalId`) a set of differences touches.
+fn resources(diffs: &BTreeSet<String>) -> BTreeSet<String> {
+    diffs
+        .iter()
+        .filter_map(|p| {
+            let (stack, rest) = p.split_once(":/Resources/")?;
+            Some(format!("{stack}:{}", rest.split('/').next()?))
+        })
+        .collect()
+}
+
+#[test]
+fn an_identity_only_overlay_changes_nothing_but_the_identity() {
+    // staging's overlay sets only metadata.id and metadata.alias; the base's node group is
+    // dev's but for its sizes.
+    let diffs = differences("staging", "dev");
+    let expected: BTreeSet<String> = ["MinSize", "DesiredSize", "MaxSize"]
+        .iter()
+        .map(|f| format!("cluster:/Resources/NodegroupSystem/Properties/ScalingConfig/{f}"))
+        .collect();
+    assert_eq!(diffs, expected);
+}
+
+#[test]
+fn prod_differs_from_staging_where_its_overlay_says() {
+    let diffs = differences("staging", "prod");
+    // NAT gateways 1 → 3: two more gateways with their addresses, and the private routes of
+    // the second and third zones move to their own zone's gateway.
+    // The system node group resized, and a batch node group with its launch template.
+    let expected: BTreeSet<String> = [
+        "network:NatGatewayUsEast1b",
+        "network:NatEipUsEast1b",
+        "network:NatGatewayUsEast1c",
+        "network:NatEipUsEast1c",
+        "network:PrivateRouteTableUsEast1bDefaultRoute",
+        "network:PrivateRouteTableUsEast1cDefaultRoute",
+        "cluster:NodegroupSystem",
+        "cluster:NodegroupBatch",
+        "cluster:LaunchTemplateBatch",
+        // CoreDNS waits for every node group.
+        "cluster:AddonCoredns",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(resources(&diffs), expected, "{diffs:#?}");
+    let system: BTreeSet<&String> = diffs
+        .iter()
+        .filter(|p| p.starts_with("cluster:/Resources/NodegroupSystem/"))
+        .collect();
+    assert_eq!(
+        system.len(),
+        3,
+        "only the system group's sizes change: {system:#?}"
+    );
+    // Outside the templates' resources: the resource counts in synth.json, and nothing in
+    // the Kubernetes output.
+    let elsewhere: BTreeSet<&String> = diffs
+        .iter()
+        .filter(|p| !p.contains(":/Resources/"))
+        .collect();
+    assert!(
+        elsewhere.iter().all(|p| p.starts_with("synth.json:")),
+        "{elsewhere:#?}"
+    );
+}
