@@ -38,6 +38,9 @@ pub struct Loaded {
     pub environment: Option<String>,
     /// Every environment the spec defines, sorted.
     pub environments: Vec<String>,
+    /// Where each node of the loaded document (merged, for an environment) came from in the
+    /// source, for locating later findings by JSON pointer; empty when the YAML did not parse.
+    pub spans: yaml::SpanIndex,
 }
 
 impl Loaded {
@@ -62,13 +65,21 @@ pub fn load(source: &str) -> Loaded {
 pub fn load_environment(source: &str, environment: Option<&str>) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut environments = Vec::new();
-    let platform = load_into(source, environment, &mut environments, &mut diagnostics);
+    let mut spans = yaml::SpanIndex::default();
+    let platform = load_into(
+        source,
+        environment,
+        &mut environments,
+        &mut spans,
+        &mut diagnostics,
+    );
     sort(&mut diagnostics);
     Loaded {
         platform,
         diagnostics,
         environment: environment.map(str::to_owned),
         environments,
+        spans,
     }
 }
 
@@ -152,6 +163,7 @@ fn load_into(
     source: &str,
     environment: Option<&str>,
     names: &mut Vec<String>,
+    spans: &mut yaml::SpanIndex,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Platform> {
     if source.len() > MAX_SPEC_BYTES {
@@ -188,6 +200,7 @@ fn load_into(
             doc = environments::merge(&doc, name, overlay, diagnostics);
         }
     }
+    spans.clone_from(&doc.spans);
     let structure = structure::check(&doc, source);
     diagnostics.extend(structure.diagnostics);
     if structure.blocking {

@@ -168,7 +168,7 @@ fn main() -> ExitCode {
         } => match (spec, explain) {
             (_, Some(code)) => commands::check::explain(&code),
             (Some(spec), None) if !list => {
-                commands::check::run(&spec, output, severity.into(), style)
+                commands::check::run(&spec, env, output, severity.into(), style)
             }
             _ => commands::check::list(),
         },

@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use plinth_insight::check::{self, Finding, Report, Severity, sarif};
-use plinth_spec::yaml::{self, SpanIndex};
+use plinth_spec::yaml::SpanIndex;
 use plinth_spec::{Diagnostic, Span, line_col};
 use serde_json::json;
 
@@ -84,8 +84,14 @@ pub fn list() -> Outcome {
 }
 
 /// Checks the spec at `path`: exit 1 when an unsuppressed finding reaches `threshold`.
-pub fn run(path: &Path, format: CheckFormat, threshold: Severity, style: Style) -> Outcome {
-    let Some((file, loaded)) = super::load_and_report(path, style) else {
+pub fn run(
+    path: &Path,
+    environment: Option<&str>,
+    format: CheckFormat,
+    threshold: Severity,
+    style: Style,
+) -> Outcome {
+    let Some((file, loaded)) = super::load_and_report(path, environment, style) else {
         return Outcome::BadInput;
     };
     let Some(platform) = loaded.platform else {
@@ -98,10 +104,9 @@ pub fn run(path: &Path, format: CheckFormat, threshold: Severity, style: Style) 
     };
     let assembly = plinth_synth::synth(&platform);
     let report = check::run(&platform, &assembly);
-    let spans = yaml::parse(&file.text, yaml::Limits::default())
-        .0
-        .map(|d| d.spans)
-        .unwrap_or_default();
+    // The loaded document's spans: for an environment, the merged document's, so a finding
+    // about a value the overlay set points into the overlay.
+    let spans = loaded.spans;
     let located = Located {
         path,
         text: &file.text,
