@@ -157,8 +157,8 @@ fn main() -> ExitCode {
             commands::synth::run(&spec, which, out.as_deref(), style)
         }
         Command::Schema => commands::schema::run(),
-        Command::Cost { spec, output } => commands::cost::run(&spec, output, style),
-        Command::Graph { spec, format } => commands::graph::run(&spec, format, style),
+        Command::Cost { spec, output } => commands::cost::run(&spec, env, output, style),
+        Command::Graph { spec, format } => commands::graph::run(&spec, env, format, style),
         Command::Check {
             spec,
             output,

@@ -9,9 +9,9 @@ use serde_json::json;
 use crate::report::{self, Style};
 use crate::{Format, Outcome};
 
-/// Estimates the spec at `path`.
-pub fn run(path: &Path, format: Format, style: Style) -> Outcome {
-    let Some((_, loaded)) = super::load_and_report(path, style) else {
+/// Estimates the spec at `path` (in `environment`, for a spec with environments).
+pub fn run(path: &Path, environment: Option<&str>, format: Format, style: Style) -> Outcome {
+    let Some((_, loaded)) = super::load_and_report(path, environment, style) else {
         return Outcome::BadInput;
     };
     let Some(platform) = loaded.platform else {

@@ -15,9 +15,9 @@ pub enum GraphFormat {
     Dot,
 }
 
-/// Prints the diagram of the spec at `path`.
-pub fn run(path: &Path, format: GraphFormat, style: Style) -> Outcome {
-    let Some((_, loaded)) = super::load_and_report(path, style) else {
+/// Prints the diagram of the spec at `path` (in `environment`, for a spec with environments).
+pub fn run(path: &Path, environment: Option<&str>, format: GraphFormat, style: Style) -> Outcome {
+    let Some((_, loaded)) = super::load_and_report(path, environment, style) else {
         return Outcome::BadInput;
     };
     let Some(platform) = loaded.platform else {
