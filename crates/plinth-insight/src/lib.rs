@@ -1,5 +1,5 @@
 //! Insight into a platform before money is spent: policy checks over the synthesized assembly
-//! (`check`), its monthly cost (`cost`) and its diagram (`graph`); later what a change touches.
+//! (`check`), its monthly cost (`cost`), its diagram (`graph`) and what a change touches (`diff`).
 //!
 //! Everything here is a pure function of a validated [`plinth_spec::Platform`] and the
 //! [`plinth_synth::Assembly`] synthesized from it: no IO, no clock, ordered output. The binary
@@ -7,4 +7,5 @@
 
 pub mod check;
 pub mod cost;
+pub mod diff;
 pub mod graph;

@@ -87,6 +87,24 @@ enum Command {
         #[arg(long, short = 'f', value_enum, default_value_t = commands::graph::GraphFormat::Mermaid)]
         format: commands::graph::GraphFormat,
     },
+    /// Show what changes between two outputs: each a synth output directory or a spec, or
+    /// two environments of one spec (`plinth diff SPEC --from staging --to prod`).
+    Diff {
+        /// The old side: a directory written by `plinth synth`, or a spec.
+        old: PathBuf,
+        /// The new side (default: OLD again, for comparing two environments of one spec).
+        #[arg(required_unless_present_all = ["from", "to"])]
+        new: Option<PathBuf>,
+        /// Environment of the old side, when it is a spec with environments.
+        #[arg(long, value_name = "ENV")]
+        from: Option<String>,
+        /// Environment of the new side, when it is a spec with environments.
+        #[arg(long, value_name = "ENV")]
+        to: Option<String>,
+        /// Output format.
+        #[arg(long, short = 'o', value_enum, default_value_t = Format::Human)]
+        output: Format,
+    },
     /// Check the platform against policy rules: security, reliability, cost, versions.
     #[command(arg_required_else_help = true)]
     Check {
@@ -159,6 +177,24 @@ fn main() -> ExitCode {
         Command::Schema => commands::schema::run(),
         Command::Cost { spec, output } => commands::cost::run(&spec, env, output, style),
         Command::Graph { spec, format } => commands::graph::run(&spec, env, format, style),
+        Command::Diff {
+            old,
+            new,
+            from,
+            to,
+            output,
+        } => {
+            let new = new.unwrap_or_else(|| old.clone());
+            let old_side = commands::diff::Side {
+                path: &old,
+                environment: from.as_deref().or(env),
+            };
+            let new_side = commands::diff::Side {
+                path: &new,
+                environment: to.as_deref().or(env),
+            };
+            commands::diff::run(old_side, new_side, output, style)
+        }
         Command::Check {
             spec,
             output,

@@ -164,3 +164,112 @@ fn graph_every_example() {
         }
     }
 }
+
+#[test]
+fn diff_of_two_specs_lists_resources_and_properties() {
+    let tmp = tempfile::tempdir().unwrap();
+    let changed = tmp.path().join("changed.yaml");
+    let text = std::fs::read_to_string(root().join(spec("druid-analytics")))
+        .unwrap()
+        .replace("natGateways: 2", "natGateways: 3")
+        .replace("broker: {replicas: 1}", "broker: {replicas: 2}")
+        .replace("maxSize: 10", "maxSize: 12");
+    std::fs::write(&changed, text).unwrap();
+    let changed = changed.to_str().unwrap();
+    let out = plinth(&["diff", &spec("druid-analytics"), changed]);
+    assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+    let json = plinth(&["diff", "-o", "json", &spec("druid-analytics"), changed]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
+    assert_eq!(v["same"], false);
+    assert_eq!(v["counts"]["added"], 2);
+    let broker = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["item"] == "Deployment druid/streaming-druid-broker")
+        .expect("the broker changed");
+    assert_eq!(broker["properties"][0]["path"], "/spec/replicas");
+    assert_eq!(broker["properties"][0]["new"], 2);
+}
+
+#[test]
+fn diff_of_a_synth_output_and_its_spec_is_empty() {
+    for example in EXAMPLES {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let dir = dir.to_str().unwrap();
+        let synth = plinth(&["synth", &spec(example), "--out", dir]);
+        assert_eq!(synth.status.code(), Some(0), "{}", transcript(&synth));
+        let out = plinth(&["diff", dir, &spec(example)]);
+        assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "no differences\n");
+        let other = plinth(&[
+            "diff",
+            dir,
+            &spec(if example == "druid-lean" {
+                "druid-analytics"
+            } else {
+                "druid-lean"
+            }),
+        ]);
+        assert_eq!(other.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn diff_of_an_unreadable_side_exits_2() {
+    let out = plinth(&["diff", "no/such/dir", &spec("druid-lean")]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    let empty = tempfile::tempdir().unwrap();
+    let out = plinth(&["diff", empty.path().to_str().unwrap(), &spec("druid-lean")]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+}
+
+#[test]
+fn diff_of_two_environments_pairs_stacks() {
+    let out = plinth(&[
+        "diff",
+        "tests/specs/valid/environments.yaml",
+        "--from",
+        "dev",
+        "--to",
+        "prod",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(v["old"], "tests/specs/valid/environments.yaml (dev)");
+    let changes = v["changes"].as_array().unwrap();
+    // Stacks are named per environment; they still pair, so the dev network's NAT gateway is
+    // modified (renamed, retagged) rather than removed, and prod's extra ones are added.
+    let find = |item: &str| {
+        changes
+            .iter()
+            .find(|c| c["item"] == item)
+            .unwrap_or_else(|| panic!("no {item}"))
+    };
+    assert_eq!(
+        find("NatGatewayUsEast1a (AWS::EC2::NatGateway)")["kind"],
+        "modified"
+    );
+    assert_eq!(
+        find("NatGatewayUsEast1b (AWS::EC2::NatGateway)")["kind"],
+        "added"
+    );
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["kind"] != "removed" || !c["file"].as_str().unwrap().contains("network"))
+    );
+    let same = plinth(&[
+        "diff",
+        "tests/specs/valid/environments.yaml",
+        "--from",
+        "prod",
+        "--to",
+        "prod",
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{}", transcript(&same));
+}

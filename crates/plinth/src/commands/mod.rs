@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod cost;
+pub mod diff;
 pub mod graph;
 pub mod schema;
 pub mod synth;
