@@ -35,6 +35,10 @@ use crate::shutdown::{Readiness, ShutdownConfig, Signals};
 use crate::telemetry::{self, LogConfig};
 use crate::{Env, REQUEST_ID_HEADER};
 
+/// The log target of the access log (one line per answered request), so `LOG_LEVEL` can tune
+/// it apart from the rest: `info,access=warn` keeps only failed requests.
+pub const ACCESS_LOG: &str = "access";
+
 /// Where and how to serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerConfig {
@@ -285,9 +289,9 @@ async fn observe(State(metrics): State<Metrics>, request: Request, next: Next) -
         _ => Level::INFO,
     };
     span.in_scope(|| match level {
-        Level::WARN => tracing::warn!(status, path, latency_ms, "request"),
-        Level::DEBUG => tracing::debug!(status, path, latency_ms, "request"),
-        _ => tracing::info!(status, path, latency_ms, "request"),
+        Level::WARN => tracing::warn!(target: ACCESS_LOG, status, path, latency_ms, "request"),
+        Level::DEBUG => tracing::debug!(target: ACCESS_LOG, status, path, latency_ms, "request"),
+        _ => tracing::info!(target: ACCESS_LOG, status, path, latency_ms, "request"),
     });
     response
 }
