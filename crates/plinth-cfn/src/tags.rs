@@ -43,7 +43,9 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::RDS::DBCluster"
         | "AWS::RDS::DBInstance"
         | "AWS::RDS::DBSubnetGroup"
-        | "AWS::RDS::DBClusterParameterGroup" => List,
+        | "AWS::RDS::DBClusterParameterGroup"
+        | "AWS::ECR::Repository"
+        | "AWS::CertificateManager::Certificate" => List,
         "AWS::EKS::Nodegroup" | "AWS::MSK::ServerlessCluster" | "AWS::SSM::Parameter" => Map,
         "AWS::EC2::VPCGatewayAttachment"
         | "AWS::EC2::Route"
@@ -55,7 +57,9 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::KMS::Alias"
         | "AWS::SQS::QueuePolicy"
         | "AWS::S3::BucketPolicy"
-        | "AWS::SecretsManager::SecretTargetAttachment" => None,
+        | "AWS::SecretsManager::SecretTargetAttachment"
+        // Tagged through `HostedZoneTags`, which the services stack sets itself.
+        | "AWS::Route53::HostedZone" => None,
         _ => return Option::None,
     })
 }

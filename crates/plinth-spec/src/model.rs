@@ -8,6 +8,13 @@ use std::collections::BTreeMap;
 
 use ipnet::Ipv4Net;
 
+mod services;
+
+pub use services::{
+    Architecture, Autoscaling, Dns, Exposure, Image, IngressClass, PublicZone, Resources,
+    SecretEnv, Service,
+};
+
 pub use crate::facts::Partition;
 pub use crate::names::{
     DruidBucket, DruidNames, DruidSecret, DruidSecurityGroup, NameKind, Names, StackKind,
@@ -35,6 +42,10 @@ pub struct Platform {
     pub observability: Observability,
     /// Apache Druid, when the spec has it.
     pub druid: Option<Druid>,
+    /// Application services, in spec order.
+    pub services: Vec<Service>,
+    /// DNS zones.
+    pub dns: Dns,
     /// Every derived name.
     pub names: Names,
     /// Settings of `plinth check`.
@@ -227,6 +238,10 @@ pub struct Addons {
     pub aws_load_balancer_controller: Option<String>,
     /// Secrets Store CSI driver AWS provider.
     pub secrets_store_csi: Option<String>,
+    /// external-dns.
+    pub external_dns: Option<String>,
+    /// ingress-nginx.
+    pub ingress_nginx: Option<String>,
 }
 
 /// Observability.

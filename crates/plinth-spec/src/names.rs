@@ -126,15 +126,19 @@ pub enum StackKind {
     /// Pod identity associations binding workload roles (data stack) to service accounts
     /// (cluster stack).
     Bindings,
+    /// What application services need from AWS: ECR repositories, private hosted zones,
+    /// certificates, their roles and external-dns's.
+    Services,
 }
 
 impl StackKind {
     /// Every stack kind, in dependency order.
-    pub const ALL: [StackKind; 4] = [
+    pub const ALL: [StackKind; 5] = [
         StackKind::Network,
         StackKind::Cluster,
         StackKind::Data,
         StackKind::Bindings,
+        StackKind::Services,
     ];
 
     /// Short name used in stack names and file names.
@@ -144,6 +148,7 @@ impl StackKind {
             StackKind::Cluster => "cluster",
             StackKind::Data => "data",
             StackKind::Bindings => "bindings",
+            StackKind::Services => "services",
         }
     }
 }
@@ -390,6 +395,16 @@ impl Names {
             id: &self.id,
             release,
         })
+    }
+
+    /// The role of an application service's pods: `{id}-svc-{service}`.
+    pub fn service_role(&self, service: &str) -> String {
+        format!("{}-svc-{service}", self.id)
+    }
+
+    /// The ECR repository of a service that builds its own image: `{id}/{service}`.
+    pub fn ecr_repository(&self, service: &str) -> String {
+        format!("{}/{service}", self.id)
     }
 
     /// Kubernetes namespace of Druid.

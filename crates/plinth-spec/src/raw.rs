@@ -10,6 +10,13 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod services;
+
+pub use services::{
+    Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image, IngressClass, PublicZone,
+    Quantities, Resources, SecretEnv, Service,
+};
+
 /// A plinth platform spec.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -25,6 +32,9 @@ pub struct RawSpec {
     pub aws: Aws,
     /// The VPC.
     pub network: Network,
+    /// DNS zones services publish names in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Dns>,
     /// The EKS cluster.
     pub cluster: Cluster,
     /// Platform addons installed into the cluster with Helm charts.
@@ -338,6 +348,12 @@ pub struct Addons {
     /// Secrets Store CSI driver AWS provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets_store_csi: Option<Chart>,
+    /// external-dns (kubernetes-sigs chart): keeps Route 53 records of services' names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_dns: Option<Chart>,
+    /// ingress-nginx behind a network load balancer: the entry of `ingress: nginx` services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress_nginx: Option<Chart>,
 }
 
 /// A Helm chart pinned to a version.
@@ -385,6 +401,10 @@ pub struct Workloads {
     /// Apache Druid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub druid: Option<Druid>,
+    /// Application services: a Deployment each, with its Service, probes, autoscaling,
+    /// disruption budget, network policy and exposure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<Service>,
 }
 
 /// Apache Druid.

@@ -19,6 +19,8 @@ use crate::raw::{self, AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, 
 use crate::suggest::closest;
 use crate::yaml::SpanIndex;
 
+mod services;
+
 /// Addons that call AWS and so need the EKS Pod Identity agent.
 const POD_IDENTITY_ADDONS: &[&str] = &[
     "vpc-cni",
@@ -77,6 +79,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
         druid.as_ref().map_or(0, |d| d.metadata_readers),
     );
     let checks = cx.checks(raw.checks.as_ref());
+    let (services, dns) = cx.services(raw, &aws, &names);
     let ok = !cx.diags.iter().any(Diagnostic::is_error);
     let platform = match (ok, network, cluster) {
         (true, Some(network), Some(cluster)) => Some(Platform {
@@ -87,6 +90,8 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             addons,
             observability,
             druid,
+            services,
+            dns,
             names,
             checks,
             cost_assumptions: raw.cost.clone().unwrap_or_default().assumptions,
@@ -908,6 +913,8 @@ impl Cx<'_> {
                 a.aws_load_balancer_controller.as_ref(),
             ),
             secrets_store_csi: chart(self, "secretsStoreCsi", a.secrets_store_csi.as_ref()),
+            external_dns: chart(self, "externalDns", a.external_dns.as_ref()),
+            ingress_nginx: chart(self, "ingressNginx", a.ingress_nginx.as_ref()),
         }
     }
 

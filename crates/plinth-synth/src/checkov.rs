@@ -94,6 +94,45 @@ const DRUID_WORKLOADS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Accepted checks on application services' Deployments, each applying only when the
+/// Deployment has what the check objects to: (check, reason).
+const SERVICE_WORKLOADS: &[(&str, &str)] = &[
+    (
+        "CKV_K8S_11",
+        "no CPU limit unless the spec sets one: CFS quotas throttle latency-sensitive services below their request's share, while the CPU request guarantees theirs",
+    ),
+    (
+        "CKV_K8S_15",
+        "the image is pinned by an immutable tag or a digest; IfNotPresent keeps restarts independent of the registry",
+    ),
+    (
+        "CKV_K8S_35",
+        "the spec asks for these secrets as variables (`secretEnv`); the values come from Secrets Manager through a Secret the CSI driver syncs",
+    ),
+    (
+        "CKV_K8S_43",
+        "the image is pinned by tag (immutable in the ECR repositories plinth creates); set `image.digest` to pin by digest",
+    ),
+];
+
+/// Whether a service Deployment has what `check` objects to.
+fn service_finding(deployment: &Value, check: &str) -> bool {
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    match check {
+        "CKV_K8S_11" => container["resources"]["limits"]["cpu"].is_null(),
+        "CKV_K8S_15" => container["imagePullPolicy"] != "Always",
+        "CKV_K8S_35" => container["env"].as_array().is_some_and(|env| {
+            env.iter()
+                .any(|e| !e["valueFrom"]["secretKeyRef"].is_null())
+        }),
+        "CKV_K8S_43" => !container["image"]
+            .as_str()
+            .unwrap_or_default()
+            .contains('@'),
+        _ => false,
+    }
+}
+
 /// Writes the accepted checks into the stacks and the Kubernetes files.
 pub fn annotate(stacks: &mut [Stack], kubernetes: &mut [ManifestFile]) {
     for stack in stacks {
@@ -114,12 +153,24 @@ pub fn annotate(stacks: &mut [Stack], kubernetes: &mut [ManifestFile]) {
         for o in objects {
             let workload = matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet"));
             let druid = o["metadata"]["labels"]["app.kubernetes.io/part-of"] == "druid";
-            if workload && druid {
+            let service = o["metadata"]["labels"]["app.kubernetes.io/part-of"] == "services";
+            let skips: Vec<(&str, &str)> = if workload && druid {
+                DRUID_WORKLOADS.to_vec()
+            } else if workload && service {
+                SERVICE_WORKLOADS
+                    .iter()
+                    .filter(|(check, _)| service_finding(o, check))
+                    .copied()
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if !skips.is_empty() {
                 let annotations = &mut o["metadata"]["annotations"];
                 if annotations.is_null() {
                     *annotations = json!({});
                 }
-                for (i, (check, reason)) in DRUID_WORKLOADS.iter().enumerate() {
+                for (i, (check, reason)) in skips.iter().enumerate() {
                     annotations[format!("checkov.io/skip{}", i + 1)] =
                         Value::String(format!("{check}={reason}"));
                 }

@@ -386,6 +386,12 @@ fn addon_resource(
         "ResolveConflicts": "OVERWRITE",
         "PreserveOnDelete": false,
     });
+    if addon == "vpc-cni" {
+        // The network policy agent enforces NetworkPolicies (Druid's, services'); without it
+        // they are accepted and ignored:
+        // https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
+        props["ConfigurationValues"] = json!(r#"{"enableNetworkPolicy":"true"}"#);
+    }
     if let Some(identity) = ADDON_IDENTITIES.iter().find(|i| i.addon == addon) {
         let role_id = format!("{logical}Role");
         let mut role_props = json!({

@@ -14,6 +14,7 @@ pub mod k8s;
 mod karpenter;
 mod lbc;
 mod network;
+mod services;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -108,6 +109,7 @@ pub fn synth(platform: &Platform) -> Assembly {
                 StackKind::Cluster => Some(cluster::template(platform)),
                 StackKind::Data => druid::template(platform),
                 StackKind::Bindings => bindings::template(platform),
+                StackKind::Services => services::template(platform),
             }?;
             Some(Stack {
                 kind,

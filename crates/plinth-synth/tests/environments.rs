@@ -8,10 +8,12 @@ use plinth_synth::{Assembly, synth};
 use serde_json::Value;
 
 const SPEC: &str = include_str!("../../../tests/specs/valid/environments.yaml");
+const WEB_SERVICES: &str = include_str!("../../../examples/web-services/plinth.yaml");
 
-/// Every leaf of an environment's assembly by path, with its identity made generic.
-fn leaves(environment: &str) -> BTreeMap<String, Value> {
-    let loaded = plinth_spec::load_environment(SPEC, Some(environment));
+/// Every leaf of an environment's assembly by path, with its identity made generic. Templates
+/// are keyed `stack:/Resources/Id/…`, Kubernetes objects `path:Kind/name/…`.
+fn leaves(spec: &str, environment: &str) -> BTreeMap<String, Value> {
+    let loaded = plinth_spec::load_environment(spec, Some(environment));
     let platform = loaded
         .platform
         .unwrap_or_else(|| panic!("{environment} is invalid: {:#?}", loaded.diagnostics));
@@ -37,8 +39,15 @@ fn leaves(environment: &str) -> BTreeMap<String, Value> {
         );
     }
     for file in &assembly.kubernetes {
-        let objects = Value::Array(file.kube_objects().to_vec());
-        flatten(&objects, &format!("{}:", file.path), &identity, &mut out);
+        for o in file.kube_objects() {
+            let key = format!(
+                "{}:{}/{}",
+                file.path,
+                o["kind"].as_str().unwrap_or_default(),
+                identity.generic(o["metadata"]["name"].as_str().unwrap_or_default())
+            );
+            flatten(o, &key, &identity, &mut out);
+        }
     }
     let manifest = serde_json::to_value(&assembly.manifest).unwrap();
     flatten(&manifest, "synth.json:", &identity, &mut out);
@@ -56,6 +65,17 @@ struct Identity {
 
 impl Identity {
     fn generic(&self, s: &str) -> String {
+        // Load balancer tags are written `key=value,key=value`.
+        if s.contains('=') && !s.contains(['{', ' ', '/']) {
+            return s
+                .split(',')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, v)) => format!("{k}={}", self.generic(v)),
+                    None => pair.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+        }
         let s = s
             .replace(&self.part_of, "{part-of}")
             .replace(&self.platform, "{platform}")
@@ -95,8 +115,8 @@ fn flatten(v: &Value, path: &str, identity: &Identity, out: &mut BTreeMap<String
 }
 
 /// Paths whose values differ between two environments, or that only one of them has.
-fn differences(a: &str, b: &str) -> BTreeSet<String> {
-    let (a, b) = (leaves(a), leaves(b));
+fn differences(spec: &str, a: &str, b: &str) -> BTreeSet<String> {
+    let (a, b) = (leaves(spec, a), leaves(spec, b));
     let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     keys.into_iter()
         .filter(|k| a.get(*k) != b.get(*k))
@@ -115,11 +135,28 @@ fn resources(diffs: &BTreeSet<String>) -> BTreeSet<String> {
         .collect()
 }
 
+/// The Kubernetes objects (`file:Kind/name`) a set of differences touches.
+fn kubernetes_objects(diffs: &BTreeSet<String>) -> BTreeSet<String> {
+    diffs
+        .iter()
+        .filter(|p| p.starts_with("kubernetes/"))
+        .filter_map(|p| {
+            let (file, rest) = p.split_once(':')?;
+            let mut parts = rest.splitn(3, '/');
+            Some(format!("{file}:{}/{}", parts.next()?, parts.next()?))
+        })
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
 #[test]
 fn an_identity_only_overlay_changes_nothing_but_the_identity() {
     // staging's overlay sets only metadata.id and metadata.alias; the base's node group is
     // dev's but for its sizes.
-    let diffs = differences("staging", "dev");
+    let diffs = differences(SPEC, "staging", "dev");
     let expected: BTreeSet<String> = ["MinSize", "DesiredSize", "MaxSize"]
         .iter()
         .map(|f| format!("cluster:/Resources/NodegroupSystem/Properties/ScalingConfig/{f}"))
@@ -129,7 +166,7 @@ fn an_identity_only_overlay_changes_nothing_but_the_identity() {
 
 #[test]
 fn prod_differs_from_staging_where_its_overlay_says() {
-    let diffs = differences("staging", "prod");
+    let diffs = differences(SPEC, "staging", "prod");
     // NAT gateways 1 → 3: two more gateways with their addresses, and the private routes of
     // the second and third zones move to their own zone's gateway.
     // The system node group resized, and a batch node group with its launch template.
@@ -168,5 +205,90 @@ fn prod_differs_from_staging_where_its_overlay_says() {
     assert!(
         elsewhere.iter().all(|p| p.starts_with("synth.json:")),
         "{elsewhere:#?}"
+    );
+}
+
+#[test]
+fn the_web_services_environments_differ_where_their_overlays_say() {
+    // dev: a public endpoint, a smaller system group, its own host, fewer frontend pods and
+    // one pod of each backend.
+    let diffs = differences(WEB_SERVICES, "staging", "dev");
+    assert_eq!(
+        resources(&diffs),
+        set(&[
+            "cluster:Cluster",
+            "cluster:NodegroupSystem",
+            "services:CertificateFrontend",
+        ]),
+        "{diffs:#?}"
+    );
+    let cluster: BTreeSet<&String> = diffs
+        .iter()
+        .filter(|p| p.starts_with("cluster:/Resources/Cluster/"))
+        .collect();
+    assert!(
+        cluster
+            .iter()
+            .all(|p| p.contains("/ResourcesVpcConfig/EndpointP")),
+        "only the endpoint access of the cluster changes: {cluster:#?}"
+    );
+    let w = "kubernetes/40-workloads";
+    assert_eq!(
+        kubernetes_objects(&diffs),
+        set(&[
+            &format!("{w}/service-frontend.yaml:Ingress/frontend"),
+            &format!("{w}/service-frontend.yaml:HorizontalPodAutoscaler/frontend"),
+            &format!("{w}/service-backend-app.yaml:Deployment/backend-app"),
+            &format!("{w}/service-backend-service.yaml:Deployment/backend-service"),
+        ]),
+        "{diffs:#?}"
+    );
+    for (object, field) in [
+        ("Deployment/backend-app", "/spec/replicas"),
+        ("Deployment/backend-service", "/spec/replicas"),
+        ("HorizontalPodAutoscaler/frontend", "/spec/minReplicas"),
+        ("HorizontalPodAutoscaler/frontend", "/spec/maxReplicas"),
+    ] {
+        assert!(
+            diffs
+                .iter()
+                .any(|p| p.ends_with(&format!("{object}{field}"))),
+            "{object}{field} should differ: {diffs:#?}"
+        );
+    }
+    assert!(
+        diffs
+            .iter()
+            .filter(|p| p.contains(":Deployment/"))
+            .all(|p| p.ends_with("/spec/replicas")),
+        "only the backends' replica counts change in their Deployments: {diffs:#?}"
+    );
+
+    // prod: three NAT gateways, a larger system group, bigger frontend pods, more of every
+    // service, and the base's host where staging has its own.
+    let diffs = differences(WEB_SERVICES, "staging", "prod");
+    let services: BTreeSet<String> = resources(&diffs)
+        .into_iter()
+        .filter(|r| r.starts_with("services:"))
+        .collect();
+    assert_eq!(
+        services,
+        set(&["services:CertificateFrontend"]),
+        "{diffs:#?}"
+    );
+    assert!(
+        resources(&diffs).contains("network:NatGatewayUsEast1c"),
+        "{diffs:#?}"
+    );
+    assert_eq!(
+        kubernetes_objects(&diffs),
+        set(&[
+            &format!("{w}/service-frontend.yaml:Deployment/frontend"),
+            &format!("{w}/service-frontend.yaml:HorizontalPodAutoscaler/frontend"),
+            &format!("{w}/service-frontend.yaml:Ingress/frontend"),
+            &format!("{w}/service-backend-app.yaml:Deployment/backend-app"),
+            &format!("{w}/service-backend-service.yaml:Deployment/backend-service"),
+        ]),
+        "{diffs:#?}"
     );
 }

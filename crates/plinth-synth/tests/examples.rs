@@ -32,15 +32,44 @@ fn platforms() -> Vec<(String, Platform)> {
             continue;
         }
         let text = std::fs::read_to_string(&spec).unwrap();
-        let loaded = plinth_spec::load(&text);
-        let platform = loaded
-            .platform
-            .unwrap_or_else(|| panic!("{} is invalid: {:#?}", spec.display(), loaded.diagnostics));
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        out.push((name, platform));
+        // A spec with environments is an example per environment: `{example}-{environment}`.
+        let environments = plinth_spec::environment_names(&text);
+        let runs: Vec<(String, Option<&str>)> = if environments.is_empty() {
+            vec![(name, None)]
+        } else {
+            environments
+                .iter()
+                .map(|e| (format!("{name}-{e}"), Some(e.as_str())))
+                .collect()
+        };
+        for (name, environment) in runs {
+            let loaded = plinth_spec::load_environment(&text, environment);
+            let platform = loaded
+                .platform
+                .unwrap_or_else(|| panic!("{name} is invalid: {:#?}", loaded.diagnostics));
+            out.push((name, platform));
+        }
     }
     assert!(out.len() >= 2, "expected at least two examples");
     out
+}
+
+/// The examples with Druid.
+fn druid_platforms() -> Vec<(String, Platform)> {
+    let out: Vec<_> = platforms()
+        .into_iter()
+        .filter(|(_, p)| p.druid.is_some())
+        .collect();
+    assert!(out.len() >= 2, "expected at least two Druid examples");
+    out
+}
+
+fn druid_examples() -> Vec<(String, Assembly)> {
+    druid_platforms()
+        .into_iter()
+        .map(|(name, platform)| (name, synth(&platform)))
+        .collect()
 }
 
 #[test]
@@ -294,7 +323,7 @@ fn ids_of<'t>(template: &'t Template, kind: &str) -> BTreeSet<&'t str> {
 fn the_data_stack_imports_only_from_the_network_stack() {
     // The data and cluster stacks deploy in parallel; an import from the cluster would
     // serialize them (and tie the data to the cluster's lifetime).
-    for (example, assembly) in examples() {
+    for (example, assembly) in druid_examples() {
         let network = stack(&assembly, StackKind::Network).unwrap().exports();
         let cluster = stack(&assembly, StackKind::Cluster).unwrap().exports();
         let data = stack(&assembly, StackKind::Data).expect("every example has Druid");
@@ -380,7 +409,7 @@ fn no_template_holds_a_literal_password() {
 
 #[test]
 fn the_druid_role_names_exactly_the_druid_buckets_and_secrets() {
-    for (example, platform) in platforms() {
+    for (example, platform) in druid_platforms() {
         let assembly = synth(&platform);
         let data = stack(&assembly, StackKind::Data).unwrap();
         let names = platform.names.druid_names().unwrap();
@@ -462,7 +491,7 @@ fn the_druid_role_names_exactly_the_druid_buckets_and_secrets() {
 
 #[test]
 fn the_metadata_database_has_a_writer_and_the_spec_readers() {
-    for (example, platform) in platforms() {
+    for (example, platform) in druid_platforms() {
         let druid = platform.druid.as_ref().unwrap();
         let assembly = synth(&platform);
         let data = stack(&assembly, StackKind::Data).unwrap();

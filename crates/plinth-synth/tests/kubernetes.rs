@@ -17,15 +17,37 @@ fn examples() -> Vec<(String, plinth_spec::Platform, Assembly)> {
     entries
         .into_iter()
         .filter(|p| p.join("plinth.yaml").exists())
-        .map(|path| {
+        .flat_map(|path| {
             let text = std::fs::read_to_string(path.join("plinth.yaml")).unwrap();
-            let platform = plinth_spec::load(&text)
-                .platform
-                .expect("examples are valid");
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let assembly = synth(&platform);
-            (name, platform, assembly)
+            // A spec with environments is an example per environment: `{example}-{environment}`.
+            let environments = plinth_spec::environment_names(&text);
+            let runs: Vec<(String, Option<String>)> = if environments.is_empty() {
+                vec![(name, None)]
+            } else {
+                environments
+                    .into_iter()
+                    .map(|e| (format!("{name}-{e}"), Some(e)))
+                    .collect()
+            };
+            runs.into_iter()
+                .map(|(name, environment)| {
+                    let platform = plinth_spec::load_environment(&text, environment.as_deref())
+                        .platform
+                        .expect("examples are valid");
+                    let assembly = synth(&platform);
+                    (name, platform, assembly)
+                })
+                .collect::<Vec<_>>()
         })
+        .collect()
+}
+
+/// The examples with Druid.
+fn druid_examples() -> Vec<(String, plinth_spec::Platform, Assembly)> {
+    examples()
+        .into_iter()
+        .filter(|(_, p, _)| p.druid.is_some())
         .collect()
 }
 
@@ -59,7 +81,7 @@ fn manifests_match_snapshots() {
 
 #[test]
 fn druid_schedules_onto_existing_node_pools_and_tolerates_their_taints() {
-    for (example, _, assembly) in examples() {
+    for (example, _, assembly) in druid_examples() {
         let pools: BTreeSet<String> = objects(&assembly)
             .into_iter()
             .filter(|o| o["kind"] == "NodePool")
@@ -100,7 +122,7 @@ fn druid_schedules_onto_existing_node_pools_and_tolerates_their_taints() {
 
 #[test]
 fn druid_pods_run_as_the_service_account_with_the_pod_identity() {
-    for (example, platform, assembly) in examples() {
+    for (example, platform, assembly) in druid_examples() {
         let Some(sa) = platform.names.druid_service_account() else {
             continue;
         };
@@ -131,7 +153,7 @@ fn druid_pods_run_as_the_service_account_with_the_pod_identity() {
 
 #[test]
 fn druid_configuration_names_the_buckets_and_secrets_plinth_creates() {
-    for (example, platform, assembly) in examples() {
+    for (example, platform, assembly) in druid_examples() {
         let Some(druid) = &platform.druid else {
             continue;
         };
@@ -225,7 +247,7 @@ fn stack<'a>(a: &'a Assembly, kind: &str) -> Option<&'a plinth_synth::Stack> {
 
 #[test]
 fn the_pod_identity_association_names_the_druid_pods_service_account() {
-    for (example, _, assembly) in examples() {
+    for (example, _, assembly) in druid_examples() {
         let Some(bindings) = stack(&assembly, "bindings") else {
             continue;
         };
@@ -261,7 +283,7 @@ fn the_pod_identity_association_names_the_druid_pods_service_account() {
 
 #[test]
 fn druid_nodes_join_the_security_group_the_data_stores_admit() {
-    for (example, _, assembly) in examples() {
+    for (example, _, assembly) in druid_examples() {
         let Some(data) = stack(&assembly, "data") else {
             continue;
         };
@@ -323,7 +345,7 @@ fn karpenter_settings_name_what_the_cluster_stack_creates() {
 
 #[test]
 fn the_keystore_password_comes_from_the_synced_credentials() {
-    for (example, platform, assembly) in examples() {
+    for (example, platform, assembly) in druid_examples() {
         let Some(druid) = &platform.druid else {
             continue;
         };

@@ -9,13 +9,19 @@ fn root() -> PathBuf {
 }
 
 fn synth(spec: &str, out: &Path) {
+    synth_with(spec, &[], out);
+}
+
+fn synth_with(spec: &str, flags: &[&str], out: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_plinth"))
         .current_dir(root())
-        .args(["--color", "never", "synth", spec, "--out"])
+        .args(["--color", "never", "synth", spec])
+        .args(flags)
+        .arg("--out")
         .arg(out)
         .status()
         .unwrap();
-    assert!(status.success(), "synth {spec} failed: {status}");
+    assert!(status.success(), "synth {spec} {flags:?} failed: {status}");
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -55,6 +61,33 @@ fn the_same_spec_gives_byte_identical_output() {
         );
         assert_eq!(fa, fb, "{example}: two runs differ");
     }
+}
+
+#[test]
+fn every_environment_gives_byte_identical_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = "examples/web-services/plinth.yaml";
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    synth_with(spec, &["--all-environments"], &a);
+    synth_with(spec, &["--all-environments"], &b);
+    let (fa, fb) = (files(&a), files(&b));
+    for env in ["dev", "staging", "prod"] {
+        assert!(
+            fa.contains_key(&format!("{env}/synth.json")),
+            "{env} missing: {:?}",
+            fa.keys()
+        );
+    }
+    assert_eq!(fa, fb, "two runs differ");
+    // One environment alone is the same as its directory of the full run.
+    let prod = tmp.path().join("prod");
+    synth_with(spec, &["-e", "prod"], &prod);
+    let alone = files(&prod);
+    let within: BTreeMap<String, Vec<u8>> = fa
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("prod/")?.to_owned(), v.clone())))
+        .collect();
+    assert_eq!(alone, within);
 }
 
 #[test]

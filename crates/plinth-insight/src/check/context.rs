@@ -223,6 +223,8 @@ impl<'a> Context<'a> {
             ("AdministratorAccess", "/cluster/access/administrators"),
             ("UserAccess", "/cluster/access/users"),
             ("Cluster", "/cluster"),
+            ("PrivateZone", "/dns/privateZones"),
+            ("ExternalDns", "/addons/externalDns"),
         ];
         if let Some((_, pointer)) = prefixes.iter().find(|(pre, _)| id.starts_with(pre)) {
             return (*pointer).to_owned();
@@ -231,6 +233,7 @@ impl<'a> Context<'a> {
             StackKind::Network => "/network",
             StackKind::Cluster => "/cluster",
             StackKind::Data | StackKind::Bindings => "/workloads/druid",
+            StackKind::Services => "/workloads/services",
         }
         .to_owned()
     }

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use super::labels::labels;
 use super::monitoring;
+use super::services::{EXTERNAL_DNS_NAMESPACE, external_dns_instances, external_dns_values};
 use super::{Content, ManifestFile, Wave};
 
 /// metrics-server chart version (kubernetes-sigs/metrics-server chart 3.13.0, app v0.8.0).
@@ -155,6 +156,19 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             values: monitoring::k8s_monitoring_values(p, g),
             sync_wave: 1,
         });
+    }
+    if let Some(v) = &a.external_dns {
+        for e in external_dns_instances(p) {
+            out.push(Release {
+                name: e.release,
+                namespace: EXTERNAL_DNS_NAMESPACE,
+                repo: "https://kubernetes-sigs.github.io/external-dns/",
+                chart: "external-dns",
+                version: v.clone(),
+                values: external_dns_values(p, &e),
+                sync_wave: 0,
+            });
+        }
     }
     out.push(Release {
         name: "metrics-server",

@@ -22,7 +22,7 @@ pub enum PodSecurity {
 /// A namespace plinth creates, the level it enforces, and who it is for.
 pub struct NamespaceSpec {
     /// Name.
-    pub name: &'static str,
+    pub name: String,
     /// Pod Security level.
     pub level: PodSecurity,
     /// `app.kubernetes.io/part-of`.
@@ -35,37 +35,51 @@ pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
     let a = &p.addons;
     if a.cert_manager.is_some() {
         out.push(NamespaceSpec {
-            name: "cert-manager",
+            name: "cert-manager".into(),
             level: PodSecurity::Restricted,
             part_of: "cert-manager",
         });
     }
     if a.aws_load_balancer_controller.is_some() {
         out.push(NamespaceSpec {
-            name: "aws-load-balancer",
+            name: "aws-load-balancer".into(),
             level: PodSecurity::Restricted,
             part_of: "aws-load-balancer-controller",
         });
     }
     if a.secrets_store_csi.is_some() {
         out.push(NamespaceSpec {
-            name: "aws-secrets-store",
+            name: "aws-secrets-store".into(),
             level: PodSecurity::Privileged,
             part_of: "secrets-store-csi",
         });
     }
     if p.observability.grafana_cloud.is_some() {
         out.push(NamespaceSpec {
-            name: "monitoring",
+            name: "monitoring".into(),
             level: PodSecurity::Privileged,
             part_of: "monitoring",
         });
     }
     if p.druid.is_some() {
         out.push(NamespaceSpec {
-            name: "druid",
+            name: "druid".into(),
             level: PodSecurity::Restricted,
             part_of: "druid",
+        });
+    }
+    if !super::services::external_dns_instances(p).is_empty() {
+        out.push(NamespaceSpec {
+            name: super::services::EXTERNAL_DNS_NAMESPACE.into(),
+            level: PodSecurity::Restricted,
+            part_of: "external-dns",
+        });
+    }
+    for ns in super::services::namespaces(p) {
+        out.push(NamespaceSpec {
+            name: ns,
+            level: PodSecurity::Restricted,
+            part_of: "services",
         });
     }
     out
@@ -89,7 +103,7 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
             }
             value(&Namespace {
                 metadata: ObjectMeta {
-                    name: Some(n.name.to_owned()),
+                    name: Some(n.name.clone()),
                     labels: Some(l),
                     ..ObjectMeta::default()
                 },

@@ -12,6 +12,7 @@ mod foundation;
 mod karpenter;
 pub mod labels;
 pub(crate) mod monitoring;
+pub(crate) mod services;
 
 use plinth_spec::Platform;
 use serde::Serialize;
@@ -112,6 +113,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(karpenter::files(p));
     files.extend(druid::files(p));
     files.extend(monitoring::files(p));
+    files.extend(services::files(p));
     files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
     files
 }
