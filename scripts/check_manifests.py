@@ -210,6 +210,8 @@ def structural_strict(node):
             out[key] = {name: structural_strict(sub) for name, sub in value.items()}
         elif key in ("items", "additionalProperties") and isinstance(value, (dict, list)):
             out[key] = structural_strict(value)
+        elif key == "pattern" and isinstance(value, str):
+            out[key] = python_pattern(value)
         else:
             out[key] = copy.deepcopy(value)
     if node.get("x-kubernetes-embedded-resource"):
@@ -223,6 +225,16 @@ def structural_strict(node):
     if node.get("nullable") is True and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
     return out
+
+
+def python_pattern(pattern: str) -> str:
+    """A CRD `pattern` (Go RE2 syntax) as a Python regex. RE2 takes inline flags anywhere, as in
+    Prometheus Operator's `^(?i)(abort|warn)?$`; Python only at the start, so a flag group right
+    after the `^` anchor moves in front of it, which matches the same strings."""
+    match = re.fullmatch(r"\^\(\?([aiLmsux]+)\)(.*)", pattern, re.DOTALL)
+    if match:
+        return f"(?{match.group(1)})^{match.group(2)}"
+    return pattern
 
 
 def with_defaults(schema, value):

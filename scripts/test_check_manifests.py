@@ -295,7 +295,36 @@ def case_several_outputs_in_one_run(tmp: pathlib.Path) -> None:
     assert code == 0 and summary == (6, 4, 2, 0), text
 
 
+RULES = """
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: alerts
+  namespace: druid
+spec:
+  groups:
+    - name: alerts
+      partial_response_strategy: %s
+      rules:
+        - alert: Down
+          expr: up == 0
+"""
+
+
+def case_go_inline_flags_in_crd_patterns(tmp: pathlib.Path) -> None:
+    # PrometheusRule's `partial_response_strategy` pattern is `^(?i)(abort|warn)?$`: Go's
+    # regexes take the flag after the anchor, Python's only in front.
+    for name, strategy, problems_expected in [("rule-ok", "WARN", 0), ("rule-bad", "ignore", 1)]:
+        out = tmp / name
+        write(out, {"10-foundation/namespaces.yaml": NAMESPACES, "40-workloads/rules.yaml": RULES % strategy})
+        code, problems, _, text = run(out)
+        assert len(problems) == problems_expected and code == min(problems_expected, 1), text
+        if problems:
+            assert "partial_response_strategy" in problems[0]["message"], text
+
+
 CASES = [
+    case_go_inline_flags_in_crd_patterns,
     case_good_objects_pass,
     case_bad_objects_are_flagged_exactly,
     case_output_without_manifests_passes,

@@ -45,7 +45,8 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::RDS::DBSubnetGroup"
         | "AWS::RDS::DBClusterParameterGroup"
         | "AWS::ECR::Repository"
-        | "AWS::CertificateManager::Certificate" => List,
+        | "AWS::CertificateManager::Certificate"
+        | "AWS::SNS::Topic" => List,
         "AWS::EKS::Nodegroup" | "AWS::MSK::ServerlessCluster" | "AWS::SSM::Parameter" => Map,
         "AWS::EC2::VPCGatewayAttachment"
         | "AWS::EC2::Route"
@@ -58,6 +59,8 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::SQS::QueuePolicy"
         | "AWS::S3::BucketPolicy"
         | "AWS::SecretsManager::SecretTargetAttachment"
+        | "AWS::SNS::Subscription"
+        | "AWS::SNS::TopicPolicy"
         // Tagged through `HostedZoneTags`, which the services stack sets itself.
         | "AWS::Route53::HostedZone" => None,
         _ => return Option::None,

@@ -251,6 +251,67 @@ pub struct Observability {
     pub container_insights: bool,
     /// Grafana Cloud.
     pub grafana_cloud: Option<GrafanaCloud>,
+    /// In-cluster Prometheus, Alertmanager and Grafana.
+    pub prometheus: Option<Prometheus>,
+    /// Container logs to CloudWatch Logs.
+    pub logs: Option<Logs>,
+}
+
+/// In-cluster Prometheus, Alertmanager and Grafana.
+#[derive(Debug, Clone)]
+pub struct Prometheus {
+    /// Days samples are kept.
+    pub retention_days: u32,
+    /// Volume size, GiB.
+    pub storage_gib: u32,
+    /// Alertmanager's receivers.
+    pub alerts: Alerts,
+}
+
+/// Alertmanager's receivers; any combination, possibly none.
+#[derive(Debug, Clone, Default)]
+pub struct Alerts {
+    /// An SNS topic plinth creates, with these email subscriptions.
+    pub sns: Option<Vec<String>>,
+    /// Slack.
+    pub slack: Option<SlackAlerts>,
+    /// PagerDuty: the ARN of the secret holding the routing key.
+    pub pager_duty: Option<String>,
+}
+
+impl Alerts {
+    /// Whether any receiver is configured.
+    pub fn any(&self) -> bool {
+        self.sns.is_some() || self.slack.is_some() || self.pager_duty.is_some()
+    }
+
+    /// Secrets Manager secrets Alertmanager reads, by purpose (`slack`, `pagerduty`).
+    pub fn secrets(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        if let Some(s) = &self.slack {
+            out.push(("slack", s.webhook_secret.as_str()));
+        }
+        if let Some(arn) = &self.pager_duty {
+            out.push(("pagerduty", arn.as_str()));
+        }
+        out
+    }
+}
+
+/// Alerts to Slack.
+#[derive(Debug, Clone)]
+pub struct SlackAlerts {
+    /// Channel.
+    pub channel: String,
+    /// ARN of the secret holding the webhook URL.
+    pub webhook_secret: String,
+}
+
+/// Container logs to CloudWatch Logs.
+#[derive(Debug, Clone)]
+pub struct Logs {
+    /// Retention in days.
+    pub retention_days: u32,
 }
 
 /// Grafana Cloud endpoints.

@@ -384,6 +384,21 @@ impl Names {
         format!("alias/{}-eks-{purpose}", self.id)
     }
 
+    /// The generated Grafana admin credentials: `{id}-eks-grafana-admin`.
+    pub fn grafana_admin_secret(&self) -> String {
+        format!("{}-eks-grafana-admin", self.id)
+    }
+
+    /// The SNS topic Alertmanager publishes to: `{id}-eks-alerts`.
+    pub fn alerts_topic(&self) -> String {
+        format!("{}-eks-alerts", self.id)
+    }
+
+    /// The log group Fluent Bit ships container logs to: `/aws/eks/{id}-eks/containers`.
+    pub fn container_log_group(&self) -> String {
+        format!("/aws/eks/{}-eks/containers", self.id)
+    }
+
     /// A Druid resource: `{id}-{release}-druid-{suffix}`, when the spec has Druid.
     pub fn druid(&self, suffix: &str) -> Option<String> {
         self.druid_names().map(|d| d.name(suffix))

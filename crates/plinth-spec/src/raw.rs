@@ -374,6 +374,79 @@ pub struct Observability {
     /// Ship metrics, logs, traces and profiles to Grafana Cloud.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grafana_cloud: Option<GrafanaCloud>,
+    /// In-cluster metrics, alerts and dashboards: Prometheus, Alertmanager and Grafana
+    /// (kube-prometheus-stack). The alternative to `grafanaCloud`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<Prometheus>,
+    /// Container logs to CloudWatch Logs through a Fluent Bit DaemonSet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<Logs>,
+}
+
+/// In-cluster Prometheus, Alertmanager and Grafana.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Prometheus {
+    /// Days Prometheus keeps samples (default 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+    /// Size of Prometheus's encrypted gp3 volume in GiB (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_gib: Option<u32>,
+    /// Where Alertmanager sends alerts; every receiver given gets every alert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<Alerts>,
+}
+
+/// Alertmanager's receivers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Alerts {
+    /// An SNS topic plinth creates, with these email addresses subscribed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sns: Option<SnsAlerts>,
+    /// A Slack channel, through an incoming webhook kept in Secrets Manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<SlackAlerts>,
+    /// PagerDuty, through an Events API v2 routing key kept in Secrets Manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pager_duty: Option<PagerDutyAlerts>,
+}
+
+/// Alerts to an SNS topic.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SnsAlerts {
+    /// Email addresses subscribed to the topic (each confirms by email).
+    #[serde(default)]
+    pub emails: Vec<String>,
+}
+
+/// Alerts to Slack.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SlackAlerts {
+    /// Channel, e.g. `#platform-alerts`.
+    pub channel: String,
+    /// ARN of the Secrets Manager secret whose value is the webhook URL (never the URL itself).
+    pub webhook_secret: String,
+}
+
+/// Alerts to PagerDuty.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PagerDutyAlerts {
+    /// ARN of the Secrets Manager secret whose value is the routing key.
+    pub routing_key_secret: String,
+}
+
+/// Container logs to CloudWatch Logs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Logs {
+    /// Days CloudWatch keeps container logs (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
 }
 
 /// Grafana Cloud endpoints.

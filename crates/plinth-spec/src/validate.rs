@@ -19,6 +19,7 @@ use crate::raw::{self, AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, 
 use crate::suggest::closest;
 use crate::yaml::SpanIndex;
 
+mod observability;
 mod services;
 
 /// Addons that call AWS and so need the EKS Pod Identity agent.
@@ -48,13 +49,15 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             .observability
             .as_ref()
             .is_some_and(|o| o.grafana_cloud.is_some()),
+        pod_identity_users: observability::pod_identity_users(raw),
     };
     let metadata = cx.metadata(&raw.metadata);
     let aws = cx.aws(&raw.aws);
     let network = cx.network(&raw.network, &aws);
     let cluster = cx.cluster(&raw.cluster, &aws);
     let addons = cx.addons(raw.addons.as_ref());
-    let observability = cx.observability(raw.observability.as_ref(), &raw.cluster, &aws);
+    let mut observability = cx.observability(raw.observability.as_ref(), &raw.cluster, &aws);
+    cx.in_cluster_observability(raw, &aws, &mut observability);
     let druid = cx.druid(raw.workloads.as_ref().and_then(|w| w.druid.as_ref()));
     if druid.is_some() {
         cx.druid_prerequisites(raw);
@@ -110,6 +113,8 @@ struct Cx<'a> {
     account_valid: bool,
     /// Whether Grafana Cloud collectors need pod identity too.
     grafana_cloud: bool,
+    /// Other components that run with an EKS Pod Identity role, for the agent check.
+    pod_identity_users: Vec<&'static str>,
 }
 
 impl Cx<'_> {
@@ -571,6 +576,7 @@ impl Cx<'_> {
         if self.grafana_cloud {
             needs_agent.push("the Grafana Cloud collectors");
         }
+        needs_agent.extend(self.pod_identity_users.iter().copied());
         if !c.addons.contains_key("eks-pod-identity-agent") && !needs_agent.is_empty() {
             let users = needs_agent.join(", ");
             self.error(
@@ -975,6 +981,8 @@ impl Cx<'_> {
         Observability {
             container_insights: o.container_insights,
             grafana_cloud,
+            prometheus: None,
+            logs: None,
         }
     }
 

@@ -242,6 +242,12 @@ pub fn template(p: &Platform) -> Template {
     if let Some(g) = &p.observability.grafana_cloud {
         crate::grafana::resources(&mut b, &cluster, g);
     }
+    if let Some(prometheus) = &p.observability.prometheus {
+        crate::observability::prometheus(&mut b, &cluster, prometheus);
+    }
+    if let Some(logs) = &p.observability.logs {
+        crate::observability::logs(&mut b, &cluster, logs);
+    }
 
     b.export("EksClusterName", "EKS cluster name", r(&cluster));
     b.export("EksClusterArn", "EKS cluster ARN", att(&cluster, "Arn"));

@@ -14,6 +14,7 @@ pub mod k8s;
 mod karpenter;
 mod lbc;
 mod network;
+mod observability;
 mod services;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -170,6 +170,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             });
         }
     }
+    out.extend(super::observability::releases(p));
     out.push(Release {
         name: "metrics-server",
         namespace: "kube-system",

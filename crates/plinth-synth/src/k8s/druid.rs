@@ -370,7 +370,10 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         ("druid.emitter.prometheus.strategy", "exporter".into()),
         ("druid.emitter.prometheus.port", METRICS_PORT.to_string()),
         ("druid.emitter.prometheus.namespace", "druid".into()),
-        ("druid.monitoring.monitors", r#"["org.apache.druid.java.util.metrics.JvmMonitor"]"#.into()),
+        // Series say which service emitted them (`druid_service="druid/broker"`), which
+        // dashboards need where several services emit the same metric.
+        ("druid.emitter.prometheus.addServiceAsLabel", "true".into()),
+        ("druid.monitoring.monitors", format!(r#"["{JVM_MONITOR}"]"#)),
         ("druid.sql.enable", "true".into()),
         // TLS between all processes, from the cert-manager certificate mounted at TLS_DIR.
         // Discovery announces pod IPs, so peers are verified against the platform CA, not by
@@ -461,12 +464,41 @@ fn component_properties(cx: &Ctx<'_>, c: &Component) -> String {
         ]),
         _ => {}
     }
+    let monitors = component_monitors(c.name);
+    if !monitors.is_empty() {
+        let list: Vec<String> = [JVM_MONITOR]
+            .iter()
+            .chain(monitors)
+            .map(|m| format!("\"{m}\""))
+            .collect();
+        pairs.push(("druid.monitoring.monitors", format!("[{}]", list.join(","))));
+    }
     properties(
         &pairs
             .iter()
             .map(|(k, v)| (*k, v.clone()))
             .collect::<Vec<_>>(),
     )
+}
+
+/// The JVM monitor every process runs (heap, GC, buffer pools).
+const JVM_MONITOR: &str = "org.apache.druid.java.util.metrics.JvmMonitor";
+
+/// Monitors a component runs besides the JVM's, for the metrics dashboards and alerts read
+/// (<https://druid.apache.org/docs/latest/configuration/#metrics-monitors>): query counts on
+/// brokers and historicals, served segments on historicals, task counts on the overlord. Task
+/// pods keep the common list: the overlord's task counts cannot be injected into a peon.
+fn component_monitors(name: &str) -> &'static [&'static str] {
+    const QUERY_COUNTS: &str = "org.apache.druid.server.metrics.QueryCountStatsMonitor";
+    match name {
+        "broker" => &[QUERY_COUNTS],
+        "historical" => &[
+            QUERY_COUNTS,
+            "org.apache.druid.server.metrics.HistoricalMetricsMonitor",
+        ],
+        "overlord" => &["org.apache.druid.server.metrics.TaskCountStatsMonitor"],
+        _ => &[],
+    }
 }
 
 fn component_config(cx: &Ctx<'_>, c: &Component) -> Value {

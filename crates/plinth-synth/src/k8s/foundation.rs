@@ -54,7 +54,8 @@ pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
             part_of: "secrets-store-csi",
         });
     }
-    if p.observability.grafana_cloud.is_some() {
+    let o = &p.observability;
+    if o.grafana_cloud.is_some() || o.prometheus.is_some() || o.logs.is_some() {
         out.push(NamespaceSpec {
             name: "monitoring".into(),
             level: PodSecurity::Privileged,

@@ -7,11 +7,13 @@
 //! their CRD schemas by the test script.
 
 mod addons;
+pub mod dashboards;
 mod druid;
 mod foundation;
 mod karpenter;
 pub mod labels;
 pub(crate) mod monitoring;
+pub mod observability;
 pub(crate) mod services;
 
 use plinth_spec::Platform;
@@ -114,6 +116,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(druid::files(p));
     files.extend(monitoring::files(p));
     files.extend(services::files(p));
+    files.extend(observability::files(p));
     files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
     files
 }
