@@ -4,9 +4,9 @@
 //!   a pod identity role that may read that secret and nothing else, bound to Grafana's service
 //!   account; the Secrets Store CSI driver syncs the secret into the cluster
 //!   (`k8s::observability`), so no password is ever written down.
-//! - Alertmanager's receivers: an SNS topic (`{id}-eks-alerts`, encrypted, TLS-only) with the
-//!   spec's email subscriptions, and a role that may publish to that topic and read the Slack
-//!   and PagerDuty secrets the spec names.
+//! - Alertmanager's receivers: an SNS topic (`{id}-eks-alerts`, encrypted with a key of its
+//!   own, TLS-only) with the spec's email subscriptions, and a role that may publish to that
+//!   topic and read the Slack and PagerDuty secrets the spec names.
 //! - Container logs: the log group Fluent Bit writes to, created here so its retention is set,
 //!   and a role that may write log streams of that group only.
 
@@ -104,7 +104,13 @@ pub fn logs(b: &mut Builder<'_>, cluster: &str, l: &Logs) {
             "Resource": att(&group, "Arn"),
         })],
     );
-    associate(b, "FluentBitPodIdentity", cluster, FLUENT_BIT_SA, &fluent_bit);
+    associate(
+        b,
+        "FluentBitPodIdentity",
+        cluster,
+        FLUENT_BIT_SA,
+        &fluent_bit,
+    );
     b.export(
         "ContainerLogGroupName",
         "Log group of container logs",
@@ -118,6 +124,37 @@ fn alertmanager_statements(b: &mut Builder<'_>, alerts: &Alerts) -> Vec<Value> {
     let mut statements = Vec::new();
     if let Some(emails) = &alerts.sns {
         let names = b.platform().names.clone();
+        // A key of its own, so the publisher's KMS permissions name one key. The account's
+        // administrators manage it; IAM policies grant its use.
+        let alias = names.kms_alias("alerts");
+        let key = b.add(
+            "AlertsKey",
+            Resource::new(
+                "AWS::KMS::Key",
+                json!({
+                    "Description": format!("Encryption of the alerts topic ({alias})"),
+                    "EnableKeyRotation": true,
+                    "KeyPolicy": iam::document(vec![json!({
+                        "Sid": "AccountAdministration",
+                        "Effect": "Allow",
+                        "Principal": { "AWS": Expr::arn("iam::${AWS::AccountId}:root") },
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    })]),
+                }),
+            ),
+            role("kms-key", "security"),
+            None,
+        );
+        b.add(
+            "AlertsKeyAlias",
+            Resource::new(
+                "AWS::KMS::Alias",
+                json!({ "AliasName": alias, "TargetKeyId": r(&key) }),
+            ),
+            role("kms-alias", "security"),
+            None,
+        );
         let topic = b.add(
             "AlertsTopic",
             Resource::new(
@@ -125,8 +162,7 @@ fn alertmanager_statements(b: &mut Builder<'_>, alerts: &Alerts) -> Vec<Value> {
                 json!({
                     "TopicName": names.alerts_topic(),
                     "DisplayName": format!("{} alerts", names.cluster()),
-                    // The AWS managed key: SNS may use it for any publisher of the account.
-                    "KmsMasterKeyId": "alias/aws/sns",
+                    "KmsMasterKeyId": r(&key),
                 }),
             ),
             role("sns-topic", "observability"),
@@ -167,14 +203,18 @@ fn alertmanager_statements(b: &mut Builder<'_>, alerts: &Alerts) -> Vec<Value> {
             "Action": "sns:Publish",
             "Resource": r(&topic),
         }));
-        // Publishing to an encrypted topic uses the key through SNS.
+        // Publishers of an encrypted topic need the key's data keys, through SNS.
         statements.push(json!({
             "Effect": "Allow",
             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-            "Resource": "*",
+            "Resource": att(&key, "Arn"),
             "Condition": { "StringEquals": { "kms:ViaService": Expr::sub("sns.${AWS::Region}.amazonaws.com") } },
         }));
-        b.export("AlertsTopicArn", "SNS topic Alertmanager publishes to", r(&topic));
+        b.export(
+            "AlertsTopicArn",
+            "SNS topic Alertmanager publishes to",
+            r(&topic),
+        );
     }
     for (_, arn) in alerts.secrets() {
         // The spec names each secret without the six random characters Secrets Manager
@@ -185,11 +225,12 @@ fn alertmanager_statements(b: &mut Builder<'_>, alerts: &Alerts) -> Vec<Value> {
 }
 
 fn read_secret(resource: Value) -> Value {
-    json!({
+    let mut statement = json!({
         "Effect": "Allow",
         "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        "Resource": resource,
-    })
+    });
+    statement["Resource"] = resource;
+    statement
 }
 
 fn pod_role(

@@ -46,12 +46,20 @@ fn examples() -> Vec<(String, Platform, Assembly)> {
 }
 
 fn objects(a: &Assembly) -> impl Iterator<Item = &Value> {
-    a.kubernetes.iter().flat_map(|f| f.kube_objects())
+    a.kubernetes
+        .iter()
+        .flat_map(plinth_synth::k8s::ManifestFile::kube_objects)
 }
 
 fn helm_values<'a>(a: &'a Assembly, release: &str) -> &'a Value {
     let path = format!("kubernetes/20-addons/values/{release}.yaml");
-    match &a.kubernetes.iter().find(|f| f.path == path).unwrap().content {
+    match &a
+        .kubernetes
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap()
+        .content
+    {
         plinth_synth::k8s::Content::Values(v) => v,
         plinth_synth::k8s::Content::Objects(_) => panic!("{path} is not a values file"),
     }
@@ -125,7 +133,8 @@ fn druid_series(name: &str, kind: &str) -> Vec<String> {
     let mut formatted = String::new();
     let mut in_run = false;
     for (i, c) in lower.chars().enumerate() {
-        let allowed = c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit());
+        let allowed =
+            c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit());
         if allowed {
             formatted.push(c);
             in_run = false;
@@ -249,7 +258,11 @@ fn the_catalogue_is_well_formed() {
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|f| f.ends_with(".tsv"))
+        .filter(|f| {
+            std::path::Path::new(f)
+                .extension()
+                .is_some_and(|e| e == "tsv")
+        })
         .collect();
     files.sort();
     assert!(files.len() >= 8, "catalogue files: {files:?}");
@@ -268,8 +281,12 @@ fn the_catalogue_is_well_formed() {
                 series_names(&name, &kind)
             };
             for s in series {
-                let valid = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+                let valid = s
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
                 assert!(valid, "{file}: `{s}` is not a Prometheus metric name");
             }
         }
@@ -281,11 +298,24 @@ fn druid_names_follow_the_emitter_rule() {
     // Examples the emitter's documentation and test fixtures show.
     assert_eq!(
         druid_series("query/time", "timer"),
-        ["druid_query_time_bucket", "druid_query_time_sum", "druid_query_time_count"]
+        [
+            "druid_query_time_bucket",
+            "druid_query_time_sum",
+            "druid_query_time_count"
+        ]
     );
-    assert_eq!(druid_series("ingest/kafka/maxLag", "gauge"), ["druid_ingest_kafka_maxlag"]);
-    assert_eq!(druid_series("task/failed/count", "count"), ["druid_task_failed_count_total"]);
-    assert_eq!(druid_series("sqlQuery/time", "timer")[0], "druid_sqlquery_time_bucket");
+    assert_eq!(
+        druid_series("ingest/kafka/maxLag", "gauge"),
+        ["druid_ingest_kafka_maxlag"]
+    );
+    assert_eq!(
+        druid_series("task/failed/count", "count"),
+        ["druid_task_failed_count_total"]
+    );
+    assert_eq!(
+        druid_series("sqlQuery/time", "timer")[0],
+        "druid_sqlquery_time_bucket"
+    );
 }
 
 #[test]
@@ -301,25 +331,48 @@ fn dashboards_are_well_formed_grafana_json() {
             assert!(
                 !uid.is_empty()
                     && uid.len() <= 40
-                    && uid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                    && uid
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
                 "{at}: Grafana uids are 1–40 letters, digits, `-` and `_`"
             );
-            assert_eq!(cm["metadata"]["name"], uid, "{at}: ConfigMap named after the uid");
-            assert!(cm["data"].get(format!("{uid}.json")).is_some(), "{at}: file name");
-            assert!(d["title"].as_str().is_some_and(|t| !t.is_empty()), "{at}: title");
+            assert_eq!(
+                cm["metadata"]["name"], uid,
+                "{at}: ConfigMap named after the uid"
+            );
+            assert!(
+                cm["data"].get(format!("{uid}.json")).is_some(),
+                "{at}: file name"
+            );
+            assert!(
+                d["title"].as_str().is_some_and(|t| !t.is_empty()),
+                "{at}: title"
+            );
             assert!(d["schemaVersion"].as_u64().is_some(), "{at}: schemaVersion");
-            assert!(d["time"]["from"].is_string() && d["time"]["to"].is_string(), "{at}: time");
+            assert!(
+                d["time"]["from"].is_string() && d["time"]["to"].is_string(),
+                "{at}: time"
+            );
 
             let variables = d["templating"]["list"].as_array().expect("templating.list");
             let datasource = variables
                 .iter()
                 .find(|v| v["type"] == "datasource")
                 .unwrap_or_else(|| panic!("{at}: no data source variable"));
-            assert_eq!(datasource["query"], "prometheus", "{at}: a Prometheus data source");
+            assert_eq!(
+                datasource["query"], "prometheus",
+                "{at}: a Prometheus data source"
+            );
             let ds_ref = format!("${{{}}}", datasource["name"].as_str().unwrap());
-            let defined: BTreeSet<&str> =
-                variables.iter().map(|v| v["name"].as_str().unwrap()).collect();
-            assert_eq!(defined.len(), variables.len(), "{at}: variable names repeat");
+            let defined: BTreeSet<&str> = variables
+                .iter()
+                .map(|v| v["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                defined.len(),
+                variables.len(),
+                "{at}: variable names repeat"
+            );
 
             let panels = d["panels"].as_array().expect("panels");
             let mut ids = BTreeSet::new();
@@ -331,33 +384,49 @@ fn dashboards_are_well_formed_grafana_json() {
                 let pat = format!("{at}: panel {id} ({title})");
                 assert!(ids.insert(id), "{pat}: id repeats");
                 let kind = panel["type"].as_str().unwrap();
-                assert!(["row", "timeseries", "stat"].contains(&kind), "{pat}: type {kind}");
-                let g = &panel["gridPos"];
-                let (x, y, w, h) = (
-                    g["x"].as_u64().unwrap(),
-                    g["y"].as_u64().unwrap(),
-                    g["w"].as_u64().unwrap(),
-                    g["h"].as_u64().unwrap(),
+                assert!(
+                    ["row", "timeseries", "stat"].contains(&kind),
+                    "{pat}: type {kind}"
                 );
-                assert!(w > 0 && h > 0 && x + w <= 24, "{pat}: outside the 24-column grid");
-                for cx in x..x + w {
-                    for cy in y..y + h {
+                let grid = &panel["gridPos"];
+                let cell = |k: &str| grid[k].as_u64().unwrap();
+                let (left, top, width, height) = (cell("x"), cell("y"), cell("w"), cell("h"));
+                assert!(
+                    width > 0 && height > 0 && left + width <= 24,
+                    "{pat}: outside the 24-column grid"
+                );
+                for cx in left..left + width {
+                    for cy in top..top + height {
                         assert!(cells.insert((cx, cy)), "{pat}: overlaps another panel");
                     }
                 }
                 if kind == "row" {
                     continue;
                 }
-                assert_eq!(panel["datasource"]["uid"], ds_ref.as_str(), "{pat}: data source");
+                assert_eq!(
+                    panel["datasource"]["uid"],
+                    ds_ref.as_str(),
+                    "{pat}: data source"
+                );
                 let targets = panel["targets"].as_array().expect("targets");
                 assert!(!targets.is_empty(), "{pat}: no query");
                 let mut refs = BTreeSet::new();
                 for t in targets {
-                    assert!(refs.insert(t["refId"].as_str().unwrap()), "{pat}: refId repeats");
-                    assert_eq!(t["datasource"]["uid"], ds_ref.as_str(), "{pat}: target data source");
+                    assert!(
+                        refs.insert(t["refId"].as_str().unwrap()),
+                        "{pat}: refId repeats"
+                    );
+                    assert_eq!(
+                        t["datasource"]["uid"],
+                        ds_ref.as_str(),
+                        "{pat}: target data source"
+                    );
                     let expr = t["expr"].as_str().expect("expr");
                     for var in variable_references(expr) {
-                        assert!(defined.contains(var.as_str()), "{pat}: ${var} is not defined");
+                        assert!(
+                            defined.contains(var.as_str()),
+                            "{pat}: ${var} is not defined"
+                        );
                         used.insert(var);
                     }
                 }
@@ -365,7 +434,11 @@ fn dashboards_are_well_formed_grafana_json() {
             for v in variables.iter().filter(|v| v["type"] == "query") {
                 let name = v["name"].as_str().unwrap();
                 assert!(used.contains(name), "{at}: variable {name} is never used");
-                assert_eq!(v["datasource"]["uid"], ds_ref.as_str(), "{at}: {name}'s data source");
+                assert_eq!(
+                    v["datasource"]["uid"],
+                    ds_ref.as_str(),
+                    "{at}: {name}'s data source"
+                );
             }
         }
     }
@@ -400,7 +473,12 @@ fn every_dashboard_query_parses_and_names_emitted_metrics() {
                 for t in panel["targets"].as_array().into_iter().flatten() {
                     queries += 1;
                     let what = format!("{example}: {uid}: {}", panel["title"]);
-                    check_query(&what, t["expr"].as_str().unwrap(), &catalogue, &mut problems);
+                    check_query(
+                        &what,
+                        t["expr"].as_str().unwrap(),
+                        &catalogue,
+                        &mut problems,
+                    );
                 }
             }
             for v in d["templating"]["list"].as_array().unwrap() {
@@ -411,9 +489,16 @@ fn every_dashboard_query_parses_and_names_emitted_metrics() {
                     .strip_prefix("label_values(")
                     .and_then(|s| s.strip_suffix(')'))
                     .and_then(|s| s.split_once(", "))
-                    .map(|(metric, _)| metric)
-                    .unwrap_or_else(|| panic!("{uid}: `{definition}` is not label_values(metric, label)"));
-                check_query(&format!("{example}: {uid}: variable"), inner, &catalogue, &mut problems);
+                    .map_or_else(
+                        || panic!("{uid}: `{definition}` is not label_values(metric, label)"),
+                        |(metric, _)| metric,
+                    );
+                check_query(
+                    &format!("{example}: {uid}: variable"),
+                    inner,
+                    &catalogue,
+                    &mut problems,
+                );
             }
         }
         assert!(queries > 50, "{example}: only {queries} queries checked");
@@ -433,7 +518,10 @@ fn every_alert_rule_parses_and_names_emitted_metrics() {
                     let name = rule["alert"].as_str().unwrap();
                     assert!(alerts.insert(name.to_owned()), "{example}: {name} twice");
                     let severity = rule["labels"]["severity"].as_str().unwrap();
-                    assert!(["warning", "critical"].contains(&severity), "{name}: {severity}");
+                    assert!(
+                        ["warning", "critical"].contains(&severity),
+                        "{name}: {severity}"
+                    );
                     check_query(
                         &format!("{example}: alert {name}"),
                         rule["expr"].as_str().unwrap(),
@@ -443,7 +531,11 @@ fn every_alert_rule_parses_and_names_emitted_metrics() {
                 }
             }
         }
-        for expected in ["NodeNotReady", "PodCrashLooping", "PersistentVolumeFillingUp"] {
+        for expected in [
+            "NodeNotReady",
+            "PodCrashLooping",
+            "PersistentVolumeFillingUp",
+        ] {
             assert!(alerts.contains(expected), "{example}: no {expected} alert");
         }
         if p.druid.is_some() {
@@ -459,7 +551,11 @@ fn every_alert_rule_parses_and_names_emitted_metrics() {
 fn kube_prometheus_stacks_own_duplicates_of_plinths_alerts_are_off() {
     for (example, _, a) in examples() {
         let disabled = &helm_values(&a, "kube-prometheus-stack")["defaultRules"]["disabled"];
-        for replaced in ["KubeNodeNotReady", "KubePodCrashLooping", "KubePersistentVolumeFillingUp"] {
+        for replaced in [
+            "KubeNodeNotReady",
+            "KubePodCrashLooping",
+            "KubePersistentVolumeFillingUp",
+        ] {
             assert_eq!(disabled[replaced], true, "{example}: {replaced} still on");
         }
     }
@@ -474,7 +570,15 @@ fn druid_emits_what_its_dashboard_and_alerts_read() {
             let cm = objects(&a)
                 .find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == name.as_str())
                 .unwrap_or_else(|| panic!("{example}: no ConfigMap {name}"));
-            cm["data"].as_object().unwrap().values().next().unwrap().as_str().unwrap().to_owned()
+            cm["data"]
+                .as_object()
+                .unwrap()
+                .values()
+                .next()
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
         };
         let common = config("common");
         for line in [
@@ -482,9 +586,15 @@ fn druid_emits_what_its_dashboard_and_alerts_read() {
             "druid.emitter.prometheus.namespace=druid",
             "druid.emitter.prometheus.addServiceAsLabel=true",
         ] {
-            assert!(common.lines().any(|l| l == line), "{example}: common lacks {line}");
+            assert!(
+                common.lines().any(|l| l == line),
+                "{example}: common lacks {line}"
+            );
         }
-        assert!(common.contains("\"prometheus-emitter\""), "{example}: extension not loaded");
+        assert!(
+            common.contains("\"prometheus-emitter\""),
+            "{example}: extension not loaded"
+        );
         for (component, monitor) in [
             ("overlord", "TaskCountStatsMonitor"),
             ("broker", "QueryCountStatsMonitor"),
@@ -511,7 +621,11 @@ fn druid_emits_what_its_dashboard_and_alerts_read() {
                 && o["metadata"]["namespace"] == "druid"
         }) {
             let ports = &w["spec"]["template"]["spec"]["containers"][0]["ports"];
-            let metrics = ports.as_array().unwrap().iter().find(|p| p["name"] == "metrics");
+            let metrics = ports
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "metrics");
             assert!(
                 common.contains(&format!(
                     "druid.emitter.prometheus.port={}",
@@ -529,7 +643,10 @@ fn grafana_reads_the_generated_password_and_nothing_writes_one() {
     for (example, p, a) in examples() {
         let values = helm_values(&a, "kube-prometheus-stack");
         let grafana = &values["grafana"];
-        assert!(grafana.get("adminPassword").is_none(), "{example}: literal password");
+        assert!(
+            grafana.get("adminPassword").is_none(),
+            "{example}: literal password"
+        );
         let secret_name = grafana["admin"]["existingSecret"].as_str().unwrap();
         // The SecretProviderClass that syncs that Secret reads the secret the stack generates.
         let spc = objects(&a)
@@ -556,7 +673,10 @@ fn grafana_reads_the_generated_password_and_nothing_writes_one() {
             .map(|d| d["key"].as_str().unwrap())
             .collect();
         for key in ["userKey", "passwordKey"] {
-            assert!(keys.contains(grafana["admin"][key].as_str().unwrap()), "{example}: {key}");
+            assert!(
+                keys.contains(grafana["admin"][key].as_str().unwrap()),
+                "{example}: {key}"
+            );
         }
         // Grafana mounts the volume that triggers the sync, as the service account the stack
         // binds to the role that may read the secret.
@@ -569,18 +689,36 @@ fn grafana_reads_the_generated_password_and_nothing_writes_one() {
         assert!(
             associations
                 .iter()
-                .any(|(_, a)| a["ServiceAccount"] == service_account && a["Namespace"] == "monitoring"),
+                .any(|(_, a)| a["ServiceAccount"] == service_account
+                    && a["Namespace"] == "monitoring"),
             "{example}: Grafana's service account has no pod identity"
         );
         // The only place the word password appears with a value is the generated secret's key.
         let text = serde_json::to_string(values).unwrap();
-        assert!(!text.contains("prom-operator"), "{example}: the chart's default password");
-        if p.observability.prometheus.as_ref().unwrap().alerts.sns.is_some() {
+        assert!(
+            !text.contains("prom-operator"),
+            "{example}: the chart's default password"
+        );
+        if p.observability
+            .prometheus
+            .as_ref()
+            .unwrap()
+            .alerts
+            .sns
+            .is_some()
+        {
             let topic = cluster_resources(&a, "AWS::SNS::Topic");
             let name = topic[0].1["TopicName"].as_str().unwrap();
             let sns = &values["alertmanager"]["config"]["receivers"][1]["sns_configs"][0];
-            assert!(sns["topic_arn"].as_str().unwrap().ends_with(&format!(":{name}")));
-            let sa = values["alertmanager"]["serviceAccount"]["name"].as_str().unwrap();
+            assert!(
+                sns["topic_arn"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!(":{name}"))
+            );
+            let sa = values["alertmanager"]["serviceAccount"]["name"]
+                .as_str()
+                .unwrap();
             assert!(
                 associations.iter().any(|(_, a)| a["ServiceAccount"] == sa),
                 "{example}: Alertmanager cannot publish"
@@ -604,12 +742,17 @@ fn fluent_bit_writes_to_the_log_group_its_role_may_write() {
             .unwrap();
         let name = group["LogGroupName"].as_str().unwrap();
         assert!(
-            outputs.lines().any(|l| l.trim() == format!("log_group_name {name}")),
+            outputs
+                .lines()
+                .any(|l| l.trim() == format!("log_group_name {name}")),
             "{example}: Fluent Bit writes elsewhere than {name}"
         );
         assert!(outputs.contains("auto_create_group Off"));
         let roles = cluster_resources(&a, "AWS::IAM::Role");
-        let (_, role) = roles.iter().find(|(id, _)| id.as_str() == "FluentBitRole").unwrap();
+        let (_, role) = roles
+            .iter()
+            .find(|(id, _)| id.as_str() == "FluentBitRole")
+            .unwrap();
         let statement = &role["Policies"][0]["PolicyDocument"]["Statement"][0];
         assert_eq!(statement["Resource"]["Fn::GetAtt"][0], id.as_str());
         let sa = values["serviceAccount"]["name"].as_str().unwrap();

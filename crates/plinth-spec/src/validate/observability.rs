@@ -52,9 +52,8 @@ impl Cx<'_> {
                     "/observability/logs",
                     "Container Insights ships container logs too, so every line is stored twice",
                 )
-                .help = Some(
-                    "keep one of them: drop `logs`, or turn `containerInsights` off".into(),
-                );
+                .help =
+                    Some("keep one of them: drop `logs`, or turn `containerInsights` off".into());
             }
             out.logs = Some(Logs { retention_days });
         }
@@ -186,15 +185,23 @@ impl Cx<'_> {
     fn receiver_secret(&mut self, pointer: &str, arn: &str, aws: &AwsTarget) {
         let errors = self.diags.len();
         self.secret_arn(pointer, arn, aws);
-        let well_formed = !self.diags[errors..].iter().any(|d| d.is_error());
+        let well_formed = !self.diags[errors..]
+            .iter()
+            .any(crate::diagnostic::Diagnostic::is_error);
         let region = arn.split(':').nth(3).unwrap_or_default();
         if well_formed && self.region_known && region != aws.region {
             self.error(
                 "spec::receiver-secret-region",
                 pointer,
-                format!("Alertmanager reads its secrets in {}, not {region}", aws.region),
+                format!(
+                    "Alertmanager reads its secrets in {}, not {region}",
+                    aws.region
+                ),
             )
-            .help = Some(format!("replicate the secret to {} and name that copy", aws.region));
+            .help = Some(format!(
+                "replicate the secret to {} and name that copy",
+                aws.region
+            ));
         }
     }
 }

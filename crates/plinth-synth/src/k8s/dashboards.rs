@@ -184,7 +184,8 @@ pub fn config_maps(p: &Platform) -> Vec<Value> {
 impl Dashboard {
     /// Grafana's dashboard JSON model.
     pub fn to_json(&self) -> Value {
-        let datasource = json!({ "type": "prometheus", "uid": format!("${{{DATASOURCE_VARIABLE}}}") });
+        let datasource =
+            json!({ "type": "prometheus", "uid": format!("${{{DATASOURCE_VARIABLE}}}") });
         let mut panels = Vec::new();
         let mut id = 0;
         let mut y = 0;
@@ -342,11 +343,7 @@ fn cluster_health() -> Dashboard {
                             "",
                         ),
                     ),
-                    stat(
-                        "Targets down",
-                        "none",
-                        q("count(up == 0) or vector(0)", ""),
-                    ),
+                    stat("Targets down", "none", q("count(up == 0) or vector(0)", "")),
                     stat(
                         "API server success",
                         "percentunit",
@@ -446,7 +443,9 @@ fn node_resources() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!(r#"1 - avg by (instance) (rate(node_cpu_seconds_total{{mode="idle",{sel}}}[$__rate_interval]))"#),
+                            format!(
+                                r#"1 - avg by (instance) (rate(node_cpu_seconds_total{{mode="idle",{sel}}}[$__rate_interval]))"#
+                            ),
                             "{{instance}}",
                         )],
                     ),
@@ -455,7 +454,9 @@ fn node_resources() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!("1 - node_memory_MemAvailable_bytes{{{sel}}} / node_memory_MemTotal_bytes{{{sel}}}"),
+                            format!(
+                                "1 - node_memory_MemAvailable_bytes{{{sel}}} / node_memory_MemTotal_bytes{{{sel}}}"
+                            ),
                             "{{instance}}",
                         )],
                     ),
@@ -464,7 +465,9 @@ fn node_resources() -> Dashboard {
                         "none",
                         24,
                         vec![q(
-                            format!(r#"node_load1{{{sel}}} / count by (instance) (node_cpu_seconds_total{{mode="idle",{sel}}})"#),
+                            format!(
+                                r#"node_load1{{{sel}}} / count by (instance) (node_cpu_seconds_total{{mode="idle",{sel}}})"#
+                            ),
                             "{{instance}}",
                         )],
                     ),
@@ -478,7 +481,9 @@ fn node_resources() -> Dashboard {
                         "percentunit",
                         8,
                         vec![q(
-                            format!(r#"1 - node_filesystem_avail_bytes{{fstype!~"tmpfs|overlay",{sel}}} / node_filesystem_size_bytes{{fstype!~"tmpfs|overlay",{sel}}}"#),
+                            format!(
+                                r#"1 - node_filesystem_avail_bytes{{fstype!~"tmpfs|overlay",{sel}}} / node_filesystem_size_bytes{{fstype!~"tmpfs|overlay",{sel}}}"#
+                            ),
                             "{{instance}} {{mountpoint}}",
                         )],
                     ),
@@ -488,11 +493,15 @@ fn node_resources() -> Dashboard {
                         8,
                         vec![
                             q(
-                                format!("sum by (instance) (rate(node_disk_read_bytes_total{{{sel}}}[$__rate_interval]))"),
+                                format!(
+                                    "sum by (instance) (rate(node_disk_read_bytes_total{{{sel}}}[$__rate_interval]))"
+                                ),
                                 "{{instance}} read",
                             ),
                             q(
-                                format!("sum by (instance) (rate(node_disk_written_bytes_total{{{sel}}}[$__rate_interval]))"),
+                                format!(
+                                    "sum by (instance) (rate(node_disk_written_bytes_total{{{sel}}}[$__rate_interval]))"
+                                ),
                                 "{{instance}} written",
                             ),
                         ],
@@ -502,7 +511,9 @@ fn node_resources() -> Dashboard {
                         "percentunit",
                         8,
                         vec![q(
-                            format!("max by (instance) (rate(node_disk_io_time_seconds_total{{{sel}}}[$__rate_interval]))"),
+                            format!(
+                                "max by (instance) (rate(node_disk_io_time_seconds_total{{{sel}}}[$__rate_interval]))"
+                            ),
                             "{{instance}}",
                         )],
                     ),
@@ -517,11 +528,15 @@ fn node_resources() -> Dashboard {
                         12,
                         vec![
                             q(
-                                format!(r#"sum by (instance) (rate(node_network_receive_bytes_total{{device!="lo",{sel}}}[$__rate_interval]))"#),
+                                format!(
+                                    r#"sum by (instance) (rate(node_network_receive_bytes_total{{device!="lo",{sel}}}[$__rate_interval]))"#
+                                ),
                                 "{{instance}} in",
                             ),
                             q(
-                                format!(r#"sum by (instance) (rate(node_network_transmit_bytes_total{{device!="lo",{sel}}}[$__rate_interval]))"#),
+                                format!(
+                                    r#"sum by (instance) (rate(node_network_transmit_bytes_total{{device!="lo",{sel}}}[$__rate_interval]))"#
+                                ),
                                 "{{instance}} out",
                             ),
                         ],
@@ -532,11 +547,15 @@ fn node_resources() -> Dashboard {
                         12,
                         vec![
                             q(
-                                format!("sum by (instance) (rate(node_network_receive_errs_total{{{sel}}}[$__rate_interval]) + rate(node_network_transmit_errs_total{{{sel}}}[$__rate_interval]))"),
+                                format!(
+                                    "sum by (instance) (rate(node_network_receive_errs_total{{{sel}}}[$__rate_interval]) + rate(node_network_transmit_errs_total{{{sel}}}[$__rate_interval]))"
+                                ),
                                 "{{instance}} errors",
                             ),
                             q(
-                                format!("sum by (instance) (rate(node_network_receive_drop_total{{{sel}}}[$__rate_interval]))"),
+                                format!(
+                                    "sum by (instance) (rate(node_network_receive_drop_total{{{sel}}}[$__rate_interval]))"
+                                ),
                                 "{{instance}} dropped",
                             ),
                         ],
@@ -568,7 +587,9 @@ fn namespace_resources() -> Dashboard {
                         "none",
                         12,
                         vec![q(
-                            format!(r#"sum by (namespace) (rate(container_cpu_usage_seconds_total{{container!="",{ns}}}[$__rate_interval]))"#),
+                            format!(
+                                r#"sum by (namespace) (rate(container_cpu_usage_seconds_total{{container!="",{ns}}}[$__rate_interval]))"#
+                            ),
                             "{{namespace}}",
                         )],
                     ),
@@ -577,7 +598,9 @@ fn namespace_resources() -> Dashboard {
                         "bytes",
                         12,
                         vec![q(
-                            format!(r#"sum by (namespace) (container_memory_working_set_bytes{{container!="",{ns}}})"#),
+                            format!(
+                                r#"sum by (namespace) (container_memory_working_set_bytes{{container!="",{ns}}})"#
+                            ),
                             "{{namespace}}",
                         )],
                     ),
@@ -592,11 +615,15 @@ fn namespace_resources() -> Dashboard {
                         12,
                         vec![
                             q(
-                                format!(r#"sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{{container!="",{ns}}}[$__rate_interval]))"#),
+                                format!(
+                                    r#"sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{{container!="",{ns}}}[$__rate_interval]))"#
+                                ),
                                 "{{namespace}}/{{pod}}",
                             ),
                             q(
-                                format!(r#"sum by (namespace, pod) (kube_pod_container_resource_requests{{resource="cpu",{ns}}})"#),
+                                format!(
+                                    r#"sum by (namespace, pod) (kube_pod_container_resource_requests{{resource="cpu",{ns}}})"#
+                                ),
                                 "{{namespace}}/{{pod}} requested",
                             ),
                         ],
@@ -607,11 +634,15 @@ fn namespace_resources() -> Dashboard {
                         12,
                         vec![
                             q(
-                                format!(r#"sum by (namespace, pod) (container_memory_working_set_bytes{{container!="",{ns}}})"#),
+                                format!(
+                                    r#"sum by (namespace, pod) (container_memory_working_set_bytes{{container!="",{ns}}})"#
+                                ),
                                 "{{namespace}}/{{pod}}",
                             ),
                             q(
-                                format!(r#"sum by (namespace, pod) (kube_pod_container_resource_limits{{resource="memory",{ns}}})"#),
+                                format!(
+                                    r#"sum by (namespace, pod) (kube_pod_container_resource_limits{{resource="memory",{ns}}})"#
+                                ),
                                 "{{namespace}}/{{pod}} limit",
                             ),
                         ],
@@ -621,7 +652,9 @@ fn namespace_resources() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!(r#"sum by (namespace, pod) (rate(container_cpu_cfs_throttled_periods_total{{container!="",{ns}}}[$__rate_interval])) / sum by (namespace, pod) (rate(container_cpu_cfs_periods_total{{container!="",{ns}}}[$__rate_interval]))"#),
+                            format!(
+                                r#"sum by (namespace, pod) (rate(container_cpu_cfs_throttled_periods_total{{container!="",{ns}}}[$__rate_interval])) / sum by (namespace, pod) (rate(container_cpu_cfs_periods_total{{container!="",{ns}}}[$__rate_interval]))"#
+                            ),
                             "{{namespace}}/{{pod}}",
                         )],
                     ),
@@ -630,7 +663,9 @@ fn namespace_resources() -> Dashboard {
                         "none",
                         12,
                         vec![q(
-                            format!("sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{{{ns}}}[1h])) > 0"),
+                            format!(
+                                "sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{{{ns}}}[1h])) > 0"
+                            ),
                             "{{namespace}}/{{pod}}",
                         )],
                     ),
@@ -660,7 +695,9 @@ fn deployment_status() -> Dashboard {
                         "Deployments short of replicas",
                         "none",
                         q(
-                            format!("count(kube_deployment_status_replicas_unavailable{{{ns}}} > 0) or vector(0)"),
+                            format!(
+                                "count(kube_deployment_status_replicas_unavailable{{{ns}}} > 0) or vector(0)"
+                            ),
                             "",
                         ),
                     ),
@@ -668,7 +705,9 @@ fn deployment_status() -> Dashboard {
                         "Stateful sets short of replicas",
                         "none",
                         q(
-                            format!("count(kube_statefulset_replicas{{{ns}}} - kube_statefulset_status_replicas_ready{{{ns}}} > 0) or vector(0)"),
+                            format!(
+                                "count(kube_statefulset_replicas{{{ns}}} - kube_statefulset_status_replicas_ready{{{ns}}} > 0) or vector(0)"
+                            ),
                             "",
                         ),
                     ),
@@ -698,7 +737,9 @@ fn deployment_status() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!("kube_deployment_status_replicas_available{{{ns}}} / kube_deployment_spec_replicas{{{ns}}}"),
+                            format!(
+                                "kube_deployment_status_replicas_available{{{ns}}} / kube_deployment_spec_replicas{{{ns}}}"
+                            ),
                             "{{namespace}}/{{deployment}}",
                         )],
                     ),
@@ -707,7 +748,9 @@ fn deployment_status() -> Dashboard {
                         "none",
                         12,
                         vec![q(
-                            format!("kube_deployment_spec_replicas{{{ns}}} - kube_deployment_status_replicas_updated{{{ns}}}"),
+                            format!(
+                                "kube_deployment_spec_replicas{{{ns}}} - kube_deployment_status_replicas_updated{{{ns}}}"
+                            ),
                             "{{namespace}}/{{deployment}}",
                         )],
                     ),
@@ -716,7 +759,9 @@ fn deployment_status() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!("kube_statefulset_status_replicas_ready{{{ns}}} / kube_statefulset_replicas{{{ns}}}"),
+                            format!(
+                                "kube_statefulset_status_replicas_ready{{{ns}}} / kube_statefulset_replicas{{{ns}}}"
+                            ),
                             "{{namespace}}/{{statefulset}}",
                         )],
                     ),
@@ -725,7 +770,9 @@ fn deployment_status() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!("kube_daemonset_status_number_ready{{{ns}}} / kube_daemonset_status_desired_number_scheduled{{{ns}}}"),
+                            format!(
+                                "kube_daemonset_status_number_ready{{{ns}}} / kube_daemonset_status_desired_number_scheduled{{{ns}}}"
+                            ),
                             "{{namespace}}/{{daemonset}}",
                         )],
                     ),
@@ -739,7 +786,9 @@ fn deployment_status() -> Dashboard {
                         "none",
                         12,
                         vec![q(
-                            format!("sum by (reason) (kube_pod_container_status_waiting_reason{{{ns}}})"),
+                            format!(
+                                "sum by (reason) (kube_pod_container_status_waiting_reason{{{ns}}})"
+                            ),
                             "{{reason}}",
                         )],
                     ),
@@ -748,7 +797,9 @@ fn deployment_status() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!("kube_horizontalpodautoscaler_status_current_replicas{{{ns}}} / kube_horizontalpodautoscaler_spec_max_replicas{{{ns}}}"),
+                            format!(
+                                "kube_horizontalpodautoscaler_status_current_replicas{{{ns}}} / kube_horizontalpodautoscaler_spec_max_replicas{{{ns}}}"
+                            ),
                             "{{namespace}}/{{horizontalpodautoscaler}}",
                         )],
                     ),
@@ -779,7 +830,9 @@ fn network_storage() -> Dashboard {
                         "Bps",
                         8,
                         vec![q(
-                            format!("sum by (namespace) (rate(container_network_receive_bytes_total{{{ns}}}[$__rate_interval]))"),
+                            format!(
+                                "sum by (namespace) (rate(container_network_receive_bytes_total{{{ns}}}[$__rate_interval]))"
+                            ),
                             "{{namespace}}",
                         )],
                     ),
@@ -788,7 +841,9 @@ fn network_storage() -> Dashboard {
                         "Bps",
                         8,
                         vec![q(
-                            format!("sum by (namespace) (rate(container_network_transmit_bytes_total{{{ns}}}[$__rate_interval]))"),
+                            format!(
+                                "sum by (namespace) (rate(container_network_transmit_bytes_total{{{ns}}}[$__rate_interval]))"
+                            ),
                             "{{namespace}}",
                         )],
                     ),
@@ -797,7 +852,9 @@ fn network_storage() -> Dashboard {
                         "pps",
                         8,
                         vec![q(
-                            format!("sum by (namespace) (rate(container_network_receive_packets_dropped_total{{{ns}}}[$__rate_interval]) + rate(container_network_transmit_packets_dropped_total{{{ns}}}[$__rate_interval]))"),
+                            format!(
+                                "sum by (namespace) (rate(container_network_receive_packets_dropped_total{{{ns}}}[$__rate_interval]) + rate(container_network_transmit_packets_dropped_total{{{ns}}}[$__rate_interval]))"
+                            ),
                             "{{namespace}}",
                         )],
                     ),
@@ -820,7 +877,9 @@ fn network_storage() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!("kubelet_volume_stats_used_bytes{{{ns}}} / kubelet_volume_stats_capacity_bytes{{{ns}}}"),
+                            format!(
+                                "kubelet_volume_stats_used_bytes{{{ns}}} / kubelet_volume_stats_capacity_bytes{{{ns}}}"
+                            ),
                             "{{namespace}}/{{persistentvolumeclaim}}",
                         )],
                     ),
@@ -829,7 +888,9 @@ fn network_storage() -> Dashboard {
                         "percentunit",
                         12,
                         vec![q(
-                            format!("kubelet_volume_stats_inodes_used{{{ns}}} / kubelet_volume_stats_inodes{{{ns}}}"),
+                            format!(
+                                "kubelet_volume_stats_inodes_used{{{ns}}} / kubelet_volume_stats_inodes{{{ns}}}"
+                            ),
                             "{{namespace}}/{{persistentvolumeclaim}}",
                         )],
                     ),
@@ -838,7 +899,9 @@ fn network_storage() -> Dashboard {
                         "none",
                         12,
                         vec![q(
-                            format!("sum by (phase) (kube_persistentvolumeclaim_status_phase{{{ns}}})"),
+                            format!(
+                                "sum by (phase) (kube_persistentvolumeclaim_status_phase{{{ns}}})"
+                            ),
                             "{{phase}}",
                         )],
                     ),
@@ -847,7 +910,9 @@ fn network_storage() -> Dashboard {
                         "bytes",
                         12,
                         vec![q(
-                            format!("sum by (namespace) (kube_persistentvolumeclaim_resource_requests_storage_bytes{{{ns}}})"),
+                            format!(
+                                "sum by (namespace) (kube_persistentvolumeclaim_resource_requests_storage_bytes{{{ns}}})"
+                            ),
                             "{{namespace}}",
                         )],
                     ),
@@ -958,7 +1023,9 @@ fn druid() -> Dashboard {
                         "reqps",
                         8,
                         vec![q(
-                            format!(r#"sum by (dataSource) (rate(druid_query_time_count{{druid_service="druid/broker",{ds}}}[$__rate_interval]))"#),
+                            format!(
+                                r#"sum by (dataSource) (rate(druid_query_time_count{{druid_service="druid/broker",{ds}}}[$__rate_interval]))"#
+                            ),
                             "{{dataSource}}",
                         )],
                     ),
@@ -1013,11 +1080,15 @@ fn druid() -> Dashboard {
                         8,
                         vec![
                             q(
-                                format!("sum by (dataSource) (rate(druid_ingest_events_processed_total{{{ds}}}[$__rate_interval]))"),
+                                format!(
+                                    "sum by (dataSource) (rate(druid_ingest_events_processed_total{{{ds}}}[$__rate_interval]))"
+                                ),
                                 "{{dataSource}} processed/s",
                             ),
                             q(
-                                format!("sum by (dataSource) (rate(druid_ingest_events_unparseable_total{{{ds}}}[$__rate_interval]))"),
+                                format!(
+                                    "sum by (dataSource) (rate(druid_ingest_events_unparseable_total{{{ds}}}[$__rate_interval]))"
+                                ),
                                 "{{dataSource}} unparseable/s",
                             ),
                         ],
@@ -1028,11 +1099,15 @@ fn druid() -> Dashboard {
                         8,
                         vec![
                             q(
-                                format!("sum by (dataSource) (increase(druid_task_success_count_total{{{ds}}}[1h]))"),
+                                format!(
+                                    "sum by (dataSource) (increase(druid_task_success_count_total{{{ds}}}[1h]))"
+                                ),
                                 "{{dataSource}} succeeded",
                             ),
                             q(
-                                format!("sum by (dataSource) (increase(druid_task_failed_count_total{{{ds}}}[1h]))"),
+                                format!(
+                                    "sum by (dataSource) (increase(druid_task_failed_count_total{{{ds}}}[1h]))"
+                                ),
                                 "{{dataSource}} failed",
                             ),
                         ],
@@ -1056,7 +1131,9 @@ fn druid() -> Dashboard {
                         "none",
                         8,
                         vec![q(
-                            format!("sum by (dataSource) (druid_segment_unavailable_count{{{ds}}})"),
+                            format!(
+                                "sum by (dataSource) (druid_segment_unavailable_count{{{ds}}})"
+                            ),
                             "{{dataSource}}",
                         )],
                     ),

@@ -370,7 +370,8 @@ fn kube_prometheus_stack_values(p: &Platform, prometheus: &Prometheus) -> Value 
     // Prometheus deletes the oldest blocks past 90% of the volume, so a burst of series never
     // fills the disk before the time-based retention would.
     let retention_size = format!("{}GB", prometheus.storage_gib * 9 / 10);
-    let disabled: BTreeMap<&str, bool> = REPLACED_DEFAULT_RULES.iter().map(|r| (*r, true)).collect();
+    let disabled: BTreeMap<&str, bool> =
+        REPLACED_DEFAULT_RULES.iter().map(|r| (*r, true)).collect();
     let mut alertmanager_spec = json!({
         "replicas": 2,
         "retention": "120h",
@@ -378,7 +379,8 @@ fn kube_prometheus_stack_values(p: &Platform, prometheus: &Prometheus) -> Value 
         "resources": resources("100m", "128Mi", "256Mi"),
     });
     if !prometheus.alerts.secrets().is_empty() {
-        alertmanager_spec["volumes"] = json!([csi_volume("receiver-secrets", ALERTMANAGER_SECRETS)]);
+        alertmanager_spec["volumes"] =
+            json!([csi_volume("receiver-secrets", ALERTMANAGER_SECRETS)]);
         alertmanager_spec["volumeMounts"] = json!([{
             "name": "receiver-secrets",
             "mountPath": ALERTMANAGER_SECRETS_DIR,

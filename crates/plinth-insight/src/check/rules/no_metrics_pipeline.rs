@@ -6,8 +6,8 @@ use crate::check::{Context, Finding, Rule, RuleInfo, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags platforms with neither `observability.containerInsights` nor
-    /// `observability.grafanaCloud`.
+    /// Flags platforms with none of `observability.containerInsights`,
+    /// `observability.grafanaCloud` and `observability.prometheus`.
     ///
     /// ## Why is this bad?
     /// Without a metrics pipeline there is no record of node pressure, pod restarts, Druid's
@@ -39,11 +39,11 @@ impl Rule for NoMetricsPipeline {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let o = &cx.platform.observability;
-        if !o.container_insights && o.grafana_cloud.is_none() {
+        if !o.container_insights && o.grafana_cloud.is_none() && o.prometheus.is_none() {
             out.push(
-                Self::finding("/observability", "no metrics pipeline: neither Container Insights nor Grafana Cloud is configured")
+                Self::finding("/observability", "no metrics pipeline: none of Container Insights, Grafana Cloud and in-cluster Prometheus is configured")
                     .target(cx.template_path(StackKind::Cluster), "Cluster")
-                    .help("enable `observability.containerInsights` (with its addon) or configure `observability.grafanaCloud`"),
+                    .help("enable `observability.containerInsights` (with its addon), or configure `observability.grafanaCloud` or `observability.prometheus`"),
             );
         }
     }
