@@ -14,7 +14,8 @@ use promql_parser::parser::Expr;
 use promql_parser::util::{ExprVisitor, walk_expr};
 use serde_json::Value;
 
-/// Every example with in-cluster Prometheus, synthesized.
+/// Every example (each environment of one with environments) with in-cluster Prometheus,
+/// synthesized.
 fn examples() -> Vec<(String, Platform, Assembly)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
@@ -24,19 +25,28 @@ fn examples() -> Vec<(String, Platform, Assembly)> {
     entries.sort();
     let mut out = Vec::new();
     for path in entries {
-        let spec = path.join("plinth.yaml");
-        let Ok(text) = std::fs::read_to_string(&spec) else {
+        let Ok(text) = std::fs::read_to_string(path.join("plinth.yaml")) else {
             continue;
         };
-        let platform = plinth_spec::load(&text)
-            .platform
-            .unwrap_or_else(|| panic!("{} is invalid", spec.display()));
-        if platform.observability.prometheus.is_none() {
-            continue;
-        }
-        let assembly = synth(&platform);
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        out.push((name, platform, assembly));
+        let environments = plinth_spec::environment_names(&text);
+        let runs: Vec<(String, Option<&str>)> = if environments.is_empty() {
+            vec![(name, None)]
+        } else {
+            environments
+                .iter()
+                .map(|e| (format!("{name}-{e}"), Some(e.as_str())))
+                .collect()
+        };
+        for (name, environment) in runs {
+            let platform = plinth_spec::load_environment(&text, environment)
+                .platform
+                .unwrap_or_else(|| panic!("{name} is invalid"));
+            if platform.observability.prometheus.is_some() {
+                let assembly = synth(&platform);
+                out.push((name, platform, assembly));
+            }
+        }
     }
     assert!(
         !out.is_empty(),
