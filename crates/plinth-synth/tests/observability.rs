@@ -772,3 +772,34 @@ fn fluent_bit_writes_to_the_log_group_its_role_may_write() {
         }));
     }
 }
+
+#[test]
+fn network_policies_are_enforced_and_monitoring_denies_by_default() {
+    for (example, p, a) in examples() {
+        let addons = cluster_resources(&a, "AWS::EKS::Addon");
+        let (_, cni) = addons
+            .iter()
+            .find(|(_, r)| r["AddonName"] == "vpc-cni")
+            .unwrap_or_else(|| panic!("{example}: no managed vpc-cni"));
+        let config: Value =
+            serde_json::from_str(cni["ConfigurationValues"].as_str().unwrap()).unwrap();
+        assert_eq!(config["enableNetworkPolicy"], "true", "{example}");
+        let policies: Vec<&Value> = objects(&a)
+            .filter(|o| o["kind"] == "NetworkPolicy" && o["metadata"]["namespace"] == "monitoring")
+            .collect();
+        let deny = policies
+            .iter()
+            .find(|o| o["spec"]["ingress"].is_null())
+            .unwrap_or_else(|| panic!("{example}: monitoring has no default deny"));
+        assert_eq!(deny["spec"]["podSelector"], serde_json::json!({}));
+        // Every other policy admits only the namespace itself or the VPC.
+        for allow in policies.iter().filter(|o| !o["spec"]["ingress"].is_null()) {
+            for peer in allow["spec"]["ingress"][0]["from"].as_array().unwrap() {
+                let ok = peer["podSelector"] == serde_json::json!({})
+                    && peer.get("namespaceSelector").is_none()
+                    || peer["ipBlock"]["cidr"] == p.network.cidr.to_string();
+                assert!(ok, "{example}: {} admits {peer}", allow["metadata"]["name"]);
+            }
+        }
+    }
+}

@@ -93,25 +93,34 @@ pub fn releases(p: &Platform) -> Vec<Release> {
     out
 }
 
-/// The workloads-wave objects: secret sync, dashboards, alert rules and Druid's PodMonitor.
-/// They need the CRDs of the addons wave (SecretProviderClass, PrometheusRule, PodMonitor).
+/// The workloads-wave objects: `monitoring`'s network policies, secret sync, dashboards, alert
+/// rules and Druid's PodMonitor. Most need the CRDs of the addons wave (SecretProviderClass,
+/// PrometheusRule, PodMonitor).
 pub fn files(p: &Platform) -> Vec<ManifestFile> {
+    let mut files = Vec::new();
+    if p.observability.prometheus.is_some() || p.observability.logs.is_some() {
+        files.push(ManifestFile::objects(
+            Wave::Workloads,
+            "observability-network-policies",
+            network_policies(p),
+        ));
+    }
     let Some(prometheus) = &p.observability.prometheus else {
-        return Vec::new();
+        return files;
     };
     let mut secrets = vec![grafana_admin_sync(p)];
     if !prometheus.alerts.secrets().is_empty() {
         secrets.push(alertmanager_secrets(p, &prometheus.alerts));
     }
     let mut rules = vec![platform_rules(p)];
-    let mut files = vec![
+    files.extend([
         ManifestFile::objects(Wave::Workloads, "observability-secrets", secrets),
         ManifestFile::objects(
             Wave::Workloads,
             "observability-dashboards",
             dashboards::config_maps(p),
         ),
-    ];
+    ]);
     if p.druid.is_some() {
         rules.push(druid_rules(p));
         files.push(ManifestFile::objects(
@@ -126,6 +135,44 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
         rules,
     ));
     files
+}
+
+/// Ingress to `monitoring` is denied but from its own pods (Prometheus scraping the exporters,
+/// Grafana querying Prometheus, Prometheus reaching Alertmanager) and from the VPC: the
+/// kubelet's probes and port-forwards come from node addresses, the API server's calls to the
+/// operator's admission webhook from the control plane's network interfaces in the VPC.
+/// node-exporter runs on the host network, which policies do not cover.
+fn network_policies(p: &Platform) -> Vec<Value> {
+    let policy = |name: &str, spec: Value| {
+        json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": { "name": name, "namespace": NAMESPACE, "labels": labels(p, "monitoring", "network-policy") },
+            "spec": spec,
+        })
+    };
+    vec![
+        policy(
+            "default-deny-ingress",
+            json!({ "podSelector": {}, "policyTypes": ["Ingress"] }),
+        ),
+        policy(
+            "monitoring-internal",
+            json!({
+                "podSelector": {},
+                "policyTypes": ["Ingress"],
+                "ingress": [{ "from": [{ "podSelector": {} }] }],
+            }),
+        ),
+        policy(
+            "monitoring-from-vpc",
+            json!({
+                "podSelector": {},
+                "policyTypes": ["Ingress"],
+                "ingress": [{ "from": [{ "ipBlock": { "cidr": p.network.cidr.to_string() } }] }],
+            }),
+        ),
+    ]
 }
 
 /// A rule of a PrometheusRule group.
