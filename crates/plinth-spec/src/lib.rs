@@ -7,11 +7,13 @@
 //! Parsing never stops at the first problem: [`load`] returns the platform when the spec is
 //! usable and all diagnostics either way. A spec with `environments` is loaded one environment
 //! at a time ([`load_environment`]), or all of them together ([`load_each`]); see
-//! [`environments`] for the merge rules. This crate does no IO.
+//! [`environments`] for the merge rules. [`import`] writes specs from other tools'
+//! configuration. This crate does no IO.
 
 pub mod diagnostic;
 pub mod environments;
 pub mod facts;
+pub mod import;
 pub mod model;
 pub mod names;
 pub mod raw;

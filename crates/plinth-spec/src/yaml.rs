@@ -69,6 +69,16 @@ impl SpanIndex {
         self.nodes.get(pointer).copied()
     }
 
+    /// The deepest pointer whose key or value contains `span`: which node a diagnostic is about.
+    pub fn pointer_at(&self, span: Span) -> Option<&str> {
+        let within = |s: Span| s.start <= span.start && span.end <= s.end;
+        self.nodes
+            .iter()
+            .filter(|(_, n)| within(n.value) || n.key.is_some_and(within))
+            .max_by_key(|(p, _)| p.len())
+            .map(|(p, _)| p.as_str())
+    }
+
     /// Records where the node at `pointer` came from.
     pub(crate) fn insert(&mut self, pointer: String, span: NodeSpan) {
         self.nodes.insert(pointer, span);

@@ -124,6 +124,43 @@ enum Command {
         #[arg(long, conflicts_with = "spec")]
         list: bool,
     },
+    /// Convert another tool's configuration into a plinth spec.
+    #[command(subcommand)]
+    Import(Import),
+    /// Print a shell completion script, e.g. `plinth completions bash > /etc/bash_completion.d/plinth`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page `plinth.1`, or write one page per command into a directory.
+    Man {
+        /// Write `plinth.1`, `plinth-validate.1` and the rest into this directory (created if
+        /// needed).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// What `plinth import` converts.
+#[derive(Debug, Subcommand)]
+enum Import {
+    /// Convert the reference CDK project's `cdk.context.json` into a spec.
+    ///
+    /// Identity, account, region, administrators, users, Grafana Cloud and the Druid release
+    /// come from the file, the rest from plinth's reference platform; the spec's opening
+    /// comment says which is which. The Grafana Cloud API key is never written: the spec
+    /// names a Secrets Manager secret, and plinth prints the command that stores the key.
+    CdkContext {
+        /// The context file.
+        file: PathBuf,
+        /// Write the spec to this file (atomically) instead of stdout.
+        #[arg(long, value_name = "SPEC")]
+        out: Option<PathBuf>,
+        /// Replace the `--out` file if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
 }
 
 /// When to color output.
@@ -208,6 +245,15 @@ fn main() -> ExitCode {
             }
             _ => commands::check::list(),
         },
+        Command::Import(Import::CdkContext { file, out, force }) => {
+            let target = commands::import::Target {
+                out: out.as_deref(),
+                force,
+            };
+            commands::import::cdk_context(&file, &target, style)
+        }
+        Command::Completions { shell } => commands::completions::run(shell),
+        Command::Man { out } => commands::man::run(out.as_deref()),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

@@ -1,8 +1,9 @@
-//! Writing an output directory all at once: files go to a temporary sibling directory that is
-//! renamed into place, so a failure never leaves a half-written directory behind.
+//! Writing output all at once: a directory goes to a temporary sibling directory that is
+//! renamed into place, a file to a temporary sibling file, so a failure never leaves anything
+//! half-written behind.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 /// Writes `files` (relative path → contents) as the directory `out`, replacing any previous
@@ -42,4 +43,39 @@ pub fn write_dir(out: &Path, files: &[(PathBuf, String)]) -> io::Result<()> {
     // The staging directory now lives at `out`; keep TempDir from deleting it.
     let _ = staging.keep();
     Ok(())
+}
+
+/// Whether [`write_file`] may replace a file that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Replace it.
+    Replace,
+    /// Leave it and fail with [`io::ErrorKind::AlreadyExists`], also when it appears while
+    /// writing.
+    Keep,
+}
+
+/// Writes `contents` to the file `path` atomically: into a temporary file beside it, renamed
+/// into place once complete.
+pub fn write_file(path: &Path, contents: &str, existing: Existing) -> io::Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".plinth-staging-");
+    // A temporary file is private (0600); what plinth writes holds no secret and is read
+    // like any other file (0644, before the umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let mut file = builder.tempfile_in(&parent)?;
+    file.write_all(contents.as_bytes())?;
+    file.as_file().sync_all()?;
+    match existing {
+        Existing::Replace => file.persist(path).map(drop).map_err(|e| e.error),
+        Existing::Keep => file.persist_noclobber(path).map(drop).map_err(|e| e.error),
+    }
 }

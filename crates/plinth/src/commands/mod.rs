@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod completions;
 pub mod cost;
 pub mod diff;
 pub mod graph;
+pub mod import;
+pub mod man;
 pub mod schema;
 pub mod synth;
 pub mod validate;
@@ -71,9 +74,15 @@ impl ReadError {
 
 /// Reads a spec, reporting unreadable, oversized or non-UTF-8 files.
 pub fn read_spec(path: &Path) -> Result<SpecFile, ReadError> {
+    read_text(path, "spec")
+}
+
+/// Reads a text input of plinth (`what` names it in messages: "spec", "context file"),
+/// reporting unreadable, oversized or non-UTF-8 files.
+pub fn read_text(path: &Path, what: &str) -> Result<SpecFile, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError {
         code: "io::unreadable",
-        message: format!("cannot read the spec: {e}"),
+        message: format!("cannot read the {what}: {e}"),
         location: None,
         help: None,
     })?;
@@ -81,12 +90,16 @@ pub fn read_spec(path: &Path) -> Result<SpecFile, ReadError> {
         return Err(ReadError {
             code: "spec::too-large",
             message: format!(
-                "the spec is {} bytes; plinth reads at most {}",
+                "the {what} is {} bytes; plinth reads at most {}",
                 bytes.len(),
                 plinth_spec::MAX_SPEC_BYTES
             ),
             location: None,
-            help: Some("a platform spec is a few kilobytes; this file is not one"),
+            help: Some(if what == "spec" {
+                "a platform spec is a few kilobytes; this file is not one"
+            } else {
+                "plinth's inputs are a few kilobytes; this file is not one"
+            }),
         });
     }
     match String::from_utf8(bytes) {
@@ -98,7 +111,7 @@ pub fn read_spec(path: &Path) -> Result<SpecFile, ReadError> {
             Err(ReadError {
                 code: "spec::not-utf8",
                 message: format!(
-                    "the spec is not UTF-8 text (byte 0x{:02x})",
+                    "the {what} is not UTF-8 text (byte 0x{:02x})",
                     e.as_bytes()[valid]
                 ),
                 location: Some((line, col)),
