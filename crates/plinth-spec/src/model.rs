@@ -11,8 +11,8 @@ use ipnet::Ipv4Net;
 mod services;
 
 pub use services::{
-    Architecture, Autoscaling, Dns, Exposure, Image, IngressClass, PublicZone, Resources,
-    SecretEnv, Service,
+    AcmeChallenge, Architecture, Autoscaling, Dns, Exposure, Image, IngressClass, LetsEncrypt,
+    PublicZone, Resources, SecretEnv, Service,
 };
 
 pub use crate::facts::Partition;
@@ -46,6 +46,8 @@ pub struct Platform {
     pub services: Vec<Service>,
     /// DNS zones.
     pub dns: Dns,
+    /// Let's Encrypt, when the spec asks for it.
+    pub lets_encrypt: Option<LetsEncrypt>,
     /// Every derived name.
     pub names: Names,
     /// Settings of `plinth check`.

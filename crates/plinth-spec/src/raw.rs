@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 mod services;
 
 pub use services::{
-    Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image, IngressClass, PublicZone,
-    Quantities, Resources, SecretEnv, Service,
+    AcmeChallenge, AcmeServer, Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image,
+    IngressClass, LetsEncrypt, PublicZone, Quantities, Resources, SecretEnv, Service, Tls,
 };
 
 /// A plinth platform spec.
@@ -35,6 +35,9 @@ pub struct RawSpec {
     /// DNS zones services publish names in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
+    /// Certificates issued inside the cluster (Let's Encrypt through cert-manager).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Tls>,
     /// The EKS cluster.
     pub cluster: Cluster,
     /// Platform addons installed into the cluster with Helm charts.

@@ -83,6 +83,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     );
     let checks = cx.checks(raw.checks.as_ref());
     let (services, dns) = cx.services(raw, &aws, &names);
+    let lets_encrypt = cx.lets_encrypt(raw, &dns);
     let ok = !cx.diags.iter().any(Diagnostic::is_error);
     let platform = match (ok, network, cluster) {
         (true, Some(network), Some(cluster)) => Some(Platform {
@@ -95,6 +96,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             druid,
             services,
             dns,
+            lets_encrypt,
             names,
             checks,
             cost_assumptions: raw.cost.clone().unwrap_or_default().assumptions,

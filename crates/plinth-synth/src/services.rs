@@ -9,20 +9,22 @@
 //! - per service with secret variables, a role that may read exactly those secrets, bound to
 //!   the service account by pod identity;
 //! - external-dns's roles, one per zone type, allowed to change records in exactly the zones
-//!   plinth knows of.
+//!   plinth knows of;
+//! - with Let's Encrypt over DNS-01, cert-manager's role, allowed to write the challenge
+//!   records in the public zones.
 //!
 //! It imports the VPC from the network stack and the cluster's name from the cluster stack, so
 //! it deploys after both.
 
 use plinth_cfn::{Expr, Policy, Pseudo, Resource, Template, pascal};
 use plinth_spec::Platform;
-use plinth_spec::model::{Exposure, IngressClass, Service};
+use plinth_spec::model::{AcmeChallenge, Exposure, IngressClass, Service};
 use serde_json::{Value, json};
 
 use crate::builder::{Builder, Role, att, list, r};
 use crate::iam;
 use crate::k8s::services::{
-    EXTERNAL_DNS_NAMESPACE, ExternalDns, external_dns_instances, secret_arns,
+    CERT_MANAGER, EXTERNAL_DNS_NAMESPACE, ExternalDns, external_dns_instances, secret_arns,
 };
 
 /// Untagged images are expired after this many days.
@@ -38,9 +40,13 @@ fn role<'a>(resource_type: &'a str, category: &'a str, component: &'a str) -> Ro
     }
 }
 
-/// The services stack's template, when the spec has services or private zones.
+/// The services stack's template, when the spec has services, private zones or DNS-01.
 pub fn template(p: &Platform) -> Option<Template> {
-    if p.services.is_empty() && p.dns.private_zones.is_empty() {
+    let dns01 = p
+        .lets_encrypt
+        .as_ref()
+        .is_some_and(|le| le.issuers.contains(&AcmeChallenge::Dns01));
+    if p.services.is_empty() && p.dns.private_zones.is_empty() && !dns01 {
         return None;
     }
     let names = p.names.clone();
@@ -86,6 +92,9 @@ pub fn template(p: &Platform) -> Option<Template> {
     }
     for instance in external_dns_instances(p) {
         external_dns(&mut b, &instance);
+    }
+    if dns01 {
+        cert_manager(&mut b);
     }
     Some(b.template)
 }
@@ -261,6 +270,56 @@ fn external_dns(b: &mut Builder<'_>, instance: &ExternalDns) {
             }),
         ),
         role("eks-pod-identity-association", "security", "external-dns"),
+        None,
+    );
+}
+
+/// cert-manager's role for DNS-01 in the public zones, as its Route 53 guide lists:
+/// https://cert-manager.io/docs/configuration/acme/dns01/route53/
+fn cert_manager(b: &mut Builder<'_>) {
+    let p = b.platform();
+    let names = p.names.clone();
+    let zones: Vec<Value> = p
+        .dns
+        .public_zones
+        .iter()
+        .map(|z| Expr::arn(&format!("route53:::hostedzone/{}", z.hosted_zone_id)))
+        .collect();
+    let (namespace, account) = CERT_MANAGER;
+    let role_id = b.add(
+        "CertManagerDns01Role",
+        Resource::new(
+            "AWS::IAM::Role",
+            json!({
+                "RoleName": names.cluster_role("cert-manager-dns01"),
+                "Description": format!("cert-manager's ACME DNS-01 records in the public zones of {} ({namespace}/{account})", names.cluster()),
+                "AssumeRolePolicyDocument": iam::trust_pod_identity(),
+                "Policies": [iam::inline("route53-acme-challenges", vec![
+                    json!({ "Effect": "Allow", "Action": "route53:GetChange", "Resource": Expr::arn("route53:::change/*") }),
+                    json!({
+                        "Effect": "Allow",
+                        "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+                        "Resource": zones,
+                    }),
+                    json!({ "Effect": "Allow", "Action": "route53:ListHostedZonesByName", "Resource": "*" }),
+                ])],
+            }),
+        ),
+        role("iam-role", "security", "cert-manager"),
+        None,
+    );
+    b.add(
+        "CertManagerDns01PodIdentity",
+        Resource::new(
+            "AWS::EKS::PodIdentityAssociation",
+            json!({
+                "ClusterName": Expr::import(names.export("EksClusterName")),
+                "Namespace": namespace,
+                "ServiceAccount": account,
+                "RoleArn": att(&role_id, "Arn"),
+            }),
+        ),
+        role("eks-pod-identity-association", "security", "cert-manager"),
         None,
     );
 }

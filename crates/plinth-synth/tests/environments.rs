@@ -210,14 +210,17 @@ fn prod_differs_from_staging_where_its_overlay_says() {
 
 #[test]
 fn the_web_services_environments_differ_where_their_overlays_say() {
-    // dev: a public endpoint, a smaller system group, its own host, fewer frontend pods and
-    // one pod of each backend.
+    // dev: a public endpoint, a smaller system group, its own host served by ingress-nginx
+    // with a Let's Encrypt certificate (so cert-manager's DNS-01 role and issuers instead of
+    // an ACM certificate), fewer frontend pods and one pod of each backend.
     let diffs = differences(WEB_SERVICES, "staging", "dev");
     assert_eq!(
         resources(&diffs),
         set(&[
             "cluster:Cluster",
             "cluster:NodegroupSystem",
+            "services:CertManagerDns01PodIdentity",
+            "services:CertManagerDns01Role",
             "services:CertificateFrontend",
         ]),
         "{diffs:#?}"
@@ -236,7 +239,13 @@ fn the_web_services_environments_differ_where_their_overlays_say() {
     assert_eq!(
         kubernetes_objects(&diffs),
         set(&[
+            "kubernetes/10-foundation/namespaces.yaml:Namespace/ingress-nginx",
+            "kubernetes/20-addons/applications.yaml:Application/ingress-nginx",
+            &format!("{w}/cert-manager-issuers.yaml:ClusterIssuer/letsencrypt-dns01"),
+            &format!("{w}/cert-manager-issuers.yaml:ClusterIssuer/letsencrypt-http01"),
+            &format!("{w}/services-network.yaml:NetworkPolicy/acme-http01-solver"),
             &format!("{w}/service-frontend.yaml:Ingress/frontend"),
+            &format!("{w}/service-frontend.yaml:NetworkPolicy/frontend"),
             &format!("{w}/service-frontend.yaml:HorizontalPodAutoscaler/frontend"),
             &format!("{w}/service-backend-app.yaml:Deployment/backend-app"),
             &format!("{w}/service-backend-service.yaml:Deployment/backend-service"),
@@ -248,6 +257,7 @@ fn the_web_services_environments_differ_where_their_overlays_say() {
         ("Deployment/backend-service", "/spec/replicas"),
         ("HorizontalPodAutoscaler/frontend", "/spec/minReplicas"),
         ("HorizontalPodAutoscaler/frontend", "/spec/maxReplicas"),
+        ("Ingress/frontend", "/spec/ingressClassName"),
     ] {
         assert!(
             diffs

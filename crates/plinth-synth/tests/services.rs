@@ -299,3 +299,62 @@ fn network_policies_admit_exactly_the_callers_the_spec_names() {
         }
     }
 }
+
+#[test]
+fn nginx_ingresses_name_issuers_whose_zones_cert_manager_may_write() {
+    let mut checked = 0;
+    for (example, _, a) in examples() {
+        let issuers: Vec<&Value> = objects(&a)
+            .into_iter()
+            .filter(|o| o["kind"] == "ClusterIssuer")
+            .collect();
+        for ingress in objects(&a)
+            .into_iter()
+            .filter(|o| o["kind"] == "Ingress" && o["spec"]["ingressClassName"] == "nginx")
+        {
+            let name = &ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"];
+            assert!(
+                issuers.iter().any(|i| &i["metadata"]["name"] == name),
+                "{example}: the Ingress names issuer {name}, which is not synthesized"
+            );
+            assert!(
+                ingress["spec"]["tls"][0]["secretName"].is_string(),
+                "{example}: cert-manager needs a Secret to write the certificate to"
+            );
+            checked += 1;
+        }
+        // DNS-01 solvers name the zones the cert-manager role may change, and the role is
+        // bound to cert-manager's service account.
+        let zones: BTreeSet<String> = issuers
+            .iter()
+            .flat_map(|i| i["spec"]["acme"]["solvers"].as_array().unwrap())
+            .filter_map(|s| s["dns01"]["route53"]["hostedZoneID"].as_str())
+            .map(|id| format!("arn:${{AWS::Partition}}:route53:::hostedzone/{id}"))
+            .collect();
+        if zones.is_empty() {
+            continue;
+        }
+        let (_, role) = resources(&a, "AWS::IAM::Role")
+            .into_iter()
+            .find(|(id, _)| id.as_str() == "CertManagerDns01Role")
+            .unwrap_or_else(|| panic!("{example}: DNS-01 issuers but no cert-manager role"));
+        let allowed: BTreeSet<String> =
+            role.properties["Policies"][0]["PolicyDocument"]["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["Action"].to_string().contains("ChangeResourceRecordSets"))
+                .flat_map(|s| s["Resource"].as_array().unwrap())
+                .filter_map(|r| r["Fn::Sub"].as_str().map(str::to_owned))
+                .collect();
+        assert_eq!(zones, allowed, "{example}");
+        assert!(
+            resources(&a, "AWS::EKS::PodIdentityAssociation")
+                .iter()
+                .any(|(_, r)| r.properties["Namespace"] == "cert-manager"
+                    && r.properties["ServiceAccount"] == "cert-manager"),
+            "{example}: cert-manager's service account has no role"
+        );
+    }
+    assert!(checked > 0, "some environment serves through ingress-nginx");
+}

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-pub use crate::raw::{Architecture, IngressClass};
+pub use crate::raw::{AcmeChallenge, Architecture, IngressClass};
 
 /// An application service, checked.
 #[derive(Debug, Clone)]
@@ -131,4 +131,27 @@ pub struct PublicZone {
     pub name: String,
     /// Route 53 id.
     pub hosted_zone_id: String,
+}
+
+/// Let's Encrypt through cert-manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetsEncrypt {
+    /// Account contact.
+    pub email: String,
+    /// Whether the staging directory is used.
+    pub staging: bool,
+    /// The challenge `ingress: nginx` services' certificates use.
+    pub challenge: AcmeChallenge,
+    /// Every challenge the platform can answer (a ClusterIssuer each), sorted.
+    pub issuers: Vec<AcmeChallenge>,
+}
+
+impl LetsEncrypt {
+    /// The ClusterIssuer of a challenge: `letsencrypt-dns01|http01`.
+    pub fn issuer(challenge: AcmeChallenge) -> &'static str {
+        match challenge {
+            AcmeChallenge::Dns01 => "letsencrypt-dns01",
+            AcmeChallenge::Http01 => "letsencrypt-http01",
+        }
+    }
 }

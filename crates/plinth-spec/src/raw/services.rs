@@ -218,3 +218,50 @@ pub struct PublicZone {
     /// Its Route 53 id, e.g. `Z0123456789ABCDEFGHIJ`.
     pub hosted_zone_id: String,
 }
+
+/// Certificates plinth has issued inside the cluster.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Tls {
+    /// Let's Encrypt through cert-manager: ClusterIssuers for the ACME challenges the platform
+    /// can answer, used by `ingress: nginx` services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lets_encrypt: Option<LetsEncrypt>,
+}
+
+/// Let's Encrypt settings.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LetsEncrypt {
+    /// Contact for expiry and account notices.
+    pub email: String,
+    /// `production` (default) or `staging` (untrusted certificates, generous rate limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<AcmeServer>,
+    /// How services' certificates are validated: `dns01` (a TXT record in the public zone,
+    /// the default when there are public zones) or `http01` (a path served by ingress-nginx).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<AcmeChallenge>,
+}
+
+/// A Let's Encrypt directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AcmeServer {
+    /// Trusted certificates.
+    Production,
+    /// Test certificates from the staging directory.
+    Staging,
+}
+
+/// An ACME challenge type.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AcmeChallenge {
+    /// DNS-01 through Route 53.
+    Dns01,
+    /// HTTP-01 through ingress-nginx.
+    Http01,
+}

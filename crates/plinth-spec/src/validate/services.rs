@@ -2,14 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Cx, is_dns_name, is_slug};
+use super::{Cx, is_dns_name, is_email, is_slug};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Architecture, Autoscaling, AwsTarget, Dns, Exposure, Image, IngressClass, PublicZone,
-    Resources, SecretEnv, Service,
+    AcmeChallenge, Architecture, Autoscaling, AwsTarget, Dns, Exposure, Image, IngressClass,
+    LetsEncrypt, PublicZone, Resources, SecretEnv, Service,
 };
 use crate::names::{NameKind, Names};
-use crate::raw::{self, ExposeType, RawSpec};
+use crate::raw::{self, AcmeServer, ExposeType, RawSpec};
 use crate::suggest::closest;
 use crate::yaml::escape_pointer;
 
@@ -767,6 +767,98 @@ impl Cx<'_> {
                 "delivers the secrets to the pods",
             );
         }
+    }
+}
+
+impl Cx<'_> {
+    /// Checks `tls.letsEncrypt` and which challenges the platform can answer: DNS-01 needs a
+    /// public zone, HTTP-01 ingress-nginx, both cert-manager. Warns about ingress-nginx, which
+    /// is no longer maintained.
+    pub(super) fn lets_encrypt(&mut self, raw: &RawSpec, dns: &Dns) -> Option<LetsEncrypt> {
+        let a = raw.addons.as_ref();
+        let nginx = a.is_some_and(|a| a.ingress_nginx.is_some());
+        if nginx {
+            self.warning(
+                "spec::ingress-nginx-retired",
+                "/addons/ingressNginx",
+                "ingress-nginx reached the end of its maintenance in March 2026: no more releases or security fixes",
+            )
+            .help = Some("prefer `ingress: alb` for public services (https://kubernetes.io/blog/2025/11/11/ingress-nginx-retirement/)".into());
+        }
+        let nginx_services = raw
+            .workloads
+            .as_ref()
+            .map_or(&[][..], |w| &w.services)
+            .iter()
+            .position(|s| {
+                s.expose
+                    .as_ref()
+                    .is_some_and(|e| e.ingress == Some(IngressClass::Nginx))
+            });
+        let Some(le) = raw.tls.as_ref().and_then(|t| t.lets_encrypt.as_ref()) else {
+            if let Some(i) = nginx_services {
+                self.error(
+                    "spec::nginx-needs-lets-encrypt",
+                    &format!("/workloads/services/{i}/expose/ingress"),
+                    "an `ingress: nginx` service gets its certificate from Let's Encrypt, which the spec does not set up",
+                )
+                .help = Some("add `tls.letsEncrypt` with a contact `email`".into());
+            }
+            return None;
+        };
+        let p = "/tls/letsEncrypt";
+        if !is_email(&le.email) {
+            self.error(
+                "spec::invalid-email",
+                &format!("{p}/email"),
+                format!("`{}` is not an email address", le.email),
+            )
+            .help = Some("Let's Encrypt writes to it about expiring certificates".into());
+        }
+        if a.is_none_or(|a| a.cert_manager.is_none()) {
+            self.error(
+                "spec::tls-needs-addon",
+                p,
+                "Let's Encrypt certificates need the `certManager` addon",
+            )
+            .help = Some("add `addons.certManager` with a version".into());
+        }
+        let mut issuers = Vec::new();
+        if !dns.public_zones.is_empty() {
+            issuers.push(AcmeChallenge::Dns01);
+        }
+        if nginx {
+            issuers.push(AcmeChallenge::Http01);
+        }
+        let challenge = le.challenge.unwrap_or(if dns.public_zones.is_empty() {
+            AcmeChallenge::Http01
+        } else {
+            AcmeChallenge::Dns01
+        });
+        if !issuers.contains(&challenge) {
+            let (why, fix) = match challenge {
+                AcmeChallenge::Dns01 => (
+                    "DNS-01 writes a TXT record into a public zone, and the spec has none",
+                    "add the zone to dns.publicZones, or use `challenge: http01`",
+                ),
+                AcmeChallenge::Http01 => (
+                    "HTTP-01 is answered through ingress-nginx, which the spec does not install",
+                    "add `addons.ingressNginx`, or use `challenge: dns01`",
+                ),
+            };
+            self.error(
+                "spec::challenge-unavailable",
+                &format!("{p}/challenge"),
+                why,
+            )
+            .help = Some(fix.into());
+        }
+        Some(LetsEncrypt {
+            email: le.email.clone(),
+            staging: le.server == Some(AcmeServer::Staging),
+            challenge,
+            issuers,
+        })
     }
 }
 

@@ -17,7 +17,10 @@ use serde_json::{Value, json};
 
 use super::labels::labels;
 use super::monitoring;
-use super::services::{EXTERNAL_DNS_NAMESPACE, external_dns_instances, external_dns_values};
+use super::services::{
+    EXTERNAL_DNS_NAMESPACE, INGRESS_NGINX_NAMESPACE, external_dns_instances, external_dns_values,
+    ingress_nginx_values,
+};
 use super::{Content, ManifestFile, Wave};
 
 /// metrics-server chart version (kubernetes-sigs/metrics-server chart 3.13.0, app v0.8.0).
@@ -155,6 +158,18 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             version: monitoring::K8S_MONITORING_CHART.to_owned(),
             values: monitoring::k8s_monitoring_values(p, g),
             sync_wave: 1,
+        });
+    }
+    if let Some(v) = &a.ingress_nginx {
+        out.push(Release {
+            name: "ingress-nginx",
+            namespace: INGRESS_NGINX_NAMESPACE,
+            repo: "https://kubernetes.github.io/ingress-nginx",
+            chart: "ingress-nginx",
+            version: v.clone(),
+            values: ingress_nginx_values(p),
+            // Its NLB comes from the Load Balancer Controller's webhook and controller.
+            sync_wave: 2,
         });
     }
     if let Some(v) = &a.external_dns {

@@ -17,6 +17,9 @@ pub enum PodSecurity {
     Restricted,
     /// Node agents that need host access (CSI drivers, log and metric collectors).
     Privileged,
+    /// Components that need a little more than restricted allows but no host access
+    /// (ingress-nginx binds ports below 1024 with NET_BIND_SERVICE).
+    Baseline,
 }
 
 /// A namespace plinth creates, the level it enforces, and who it is for.
@@ -45,6 +48,13 @@ pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
             name: "aws-load-balancer".into(),
             level: PodSecurity::Restricted,
             part_of: "aws-load-balancer-controller",
+        });
+    }
+    if a.ingress_nginx.is_some() {
+        out.push(NamespaceSpec {
+            name: super::services::INGRESS_NGINX_NAMESPACE.into(),
+            level: PodSecurity::Baseline,
+            part_of: "ingress-nginx",
         });
     }
     if a.secrets_store_csi.is_some() {
@@ -94,6 +104,7 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
             let level = match n.level {
                 PodSecurity::Restricted => "restricted",
                 PodSecurity::Privileged => "privileged",
+                PodSecurity::Baseline => "baseline",
             };
             let mut l = labels(p, n.part_of, "namespace");
             for mode in ["enforce", "audit", "warn"] {

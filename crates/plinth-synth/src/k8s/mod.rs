@@ -117,6 +117,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(monitoring::files(p));
     files.extend(services::files(p));
     files.extend(observability::files(p));
+    files.extend(services::issuer_files(p));
     files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
     files
 }

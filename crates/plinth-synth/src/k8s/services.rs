@@ -16,7 +16,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use plinth_spec::Platform;
-use plinth_spec::model::{Architecture, Exposure, IngressClass, Service};
+use plinth_spec::model::{
+    AcmeChallenge, Architecture, Exposure, IngressClass, LetsEncrypt, Service,
+};
 use serde_json::{Value, json};
 
 use super::labels::labels;
@@ -25,6 +27,13 @@ use crate::services::ZoneRef;
 
 /// Namespace external-dns runs in.
 pub const EXTERNAL_DNS_NAMESPACE: &str = "external-dns";
+/// Namespace ingress-nginx runs in.
+pub const INGRESS_NGINX_NAMESPACE: &str = "ingress-nginx";
+/// Namespace and service account of cert-manager's controller (the chart's defaults for the
+/// `cert-manager` release), which answers DNS-01 challenges.
+pub const CERT_MANAGER: (&str, &str) = ("cert-manager", "cert-manager");
+/// Port cert-manager's HTTP-01 solver pods listen on.
+const HTTP01_SOLVER_PORT: u16 = 8089;
 /// User and group services run as: distroless's `nonroot` (65532), so images built on it need
 /// nothing else.
 pub const SERVICE_UID: u32 = 65532;
@@ -107,6 +116,95 @@ pub fn external_dns_values(p: &Platform, e: &ExternalDns) -> Value {
     })
 }
 
+/// Helm values of ingress-nginx (kubernetes/ingress-nginx chart): two or more controllers
+/// spread over zones behind one internet-facing NLB of the Load Balancer Controller (IP
+/// targets, proxy protocol v2 so nginx sees client addresses), its own `nginx` IngressClass
+/// (not the default), configuration snippets off, metrics on.
+pub fn ingress_nginx_values(p: &Platform) -> Value {
+    let selector = json!({ "matchLabels": {
+        "app.kubernetes.io/name": "ingress-nginx",
+        "app.kubernetes.io/component": "controller",
+    } });
+    let spread = |key: &str| json!({ "maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": selector });
+    json!({
+        "controller": {
+            "replicaCount": 2,
+            "minAvailable": 1,
+            "ingressClassResource": { "name": "nginx", "enabled": true, "default": false },
+            "config": {
+                "use-proxy-protocol": "true",
+                "allow-snippet-annotations": "false",
+                "server-tokens": "false",
+                "hsts": "true",
+                "ssl-protocols": "TLSv1.2 TLSv1.3",
+            },
+            "service": {
+                "type": "LoadBalancer",
+                "loadBalancerClass": "service.k8s.aws/nlb",
+                "annotations": {
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                    "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*",
+                    "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+                    "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": platform_tags(p, "ingress-nginx"),
+                },
+            },
+            "topologySpreadConstraints": [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+            "resources": {
+                "requests": { "cpu": "100m", "memory": "128Mi" },
+                "limits": { "memory": "512Mi" },
+            },
+            "metrics": { "enabled": true },
+        },
+    })
+}
+
+/// The ClusterIssuers of Let's Encrypt, one per challenge the platform can answer: DNS-01 with
+/// a Route 53 solver per public zone (cert-manager's ambient credentials, its pod identity
+/// role), HTTP-01 through the `nginx` IngressClass.
+pub fn cluster_issuers(p: &Platform, le: &LetsEncrypt) -> Vec<Value> {
+    let server = if le.staging {
+        "https://acme-staging-v02.api.letsencrypt.org/directory"
+    } else {
+        "https://acme-v02.api.letsencrypt.org/directory"
+    };
+    le.issuers
+        .iter()
+        .map(|&challenge| {
+            let name = LetsEncrypt::issuer(challenge);
+            let solvers: Vec<Value> = match challenge {
+                AcmeChallenge::Dns01 => p
+                    .dns
+                    .public_zones
+                    .iter()
+                    .map(|z| {
+                        json!({
+                            "selector": { "dnsZones": [z.name] },
+                            "dns01": { "route53": { "region": p.aws.region, "hostedZoneID": z.hosted_zone_id } },
+                        })
+                    })
+                    .collect(),
+                AcmeChallenge::Http01 => {
+                    vec![json!({ "http01": { "ingress": { "ingressClassName": "nginx" } } })]
+                }
+            };
+            json!({
+                "apiVersion": "cert-manager.io/v1",
+                "kind": "ClusterIssuer",
+                "metadata": { "name": name, "labels": labels(p, "cert-manager", "issuer") },
+                "spec": {
+                    "acme": {
+                        "server": server,
+                        "email": le.email,
+                        "privateKeySecretRef": { "name": format!("{name}-account") },
+                        "solvers": solvers,
+                    },
+                },
+            })
+        })
+        .collect()
+}
+
 /// The secrets a service reads, by ARN, sorted.
 pub fn secret_arns(s: &Service) -> Vec<String> {
     let set: BTreeSet<&String> = s.secret_env.values().map(|v| &v.secret).collect();
@@ -134,7 +232,7 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
             )
         })
         .collect();
-    let deny = namespaces(p)
+    let deny: Vec<Value> = namespaces(p)
         .into_iter()
         .map(|ns| {
             json!({
@@ -145,12 +243,52 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
             })
         })
         .collect();
+    let mut network = deny;
+    // cert-manager answers HTTP-01 from solver pods in the Ingress's namespace, which the
+    // default deny would hide from ingress-nginx.
+    if p.lets_encrypt
+        .as_ref()
+        .is_some_and(|le| le.issuers.contains(&AcmeChallenge::Http01))
+    {
+        for ns in namespaces(p) {
+            network.push(json!({
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": { "name": "acme-http01-solver", "namespace": ns, "labels": labels(p, PART_OF, "network-policy") },
+                "spec": {
+                    "podSelector": { "matchLabels": { "acme.cert-manager.io/http01-solver": "true" } },
+                    "policyTypes": ["Ingress"],
+                    "ingress": [{
+                        "from": [{ "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": INGRESS_NGINX_NAMESPACE } } }],
+                        "ports": [{ "protocol": "TCP", "port": HTTP01_SOLVER_PORT }],
+                    }],
+                },
+            }));
+        }
+    }
     files.push(ManifestFile::objects(
         Wave::Workloads,
         "services-network",
-        deny,
+        network,
     ));
     files
+}
+
+/// The Let's Encrypt ClusterIssuers, in the workloads wave (cert-manager's CRDs come with its
+/// chart in the addons wave).
+pub fn issuer_files(p: &Platform) -> Vec<ManifestFile> {
+    p.lets_encrypt
+        .as_ref()
+        .filter(|le| !le.issuers.is_empty())
+        .map(|le| {
+            ManifestFile::objects(
+                Wave::Workloads,
+                "cert-manager-issuers",
+                cluster_issuers(p, le),
+            )
+        })
+        .into_iter()
+        .collect()
 }
 
 /// Labels that select a service's pods.
@@ -180,13 +318,11 @@ fn objects(p: &Platform, s: &Service) -> Vec<Value> {
     }
     out.push(deployment(p, s));
     out.push(service(p, s));
-    if let Exposure::Public {
-        ingress: IngressClass::Alb,
-        host,
-        ..
-    } = &s.exposure
-    {
-        out.push(alb_ingress(p, s, host));
+    if let Exposure::Public { ingress, host, .. } = &s.exposure {
+        out.push(match ingress {
+            IngressClass::Alb => alb_ingress(p, s, host),
+            IngressClass::Nginx => nginx_ingress(p, s, host),
+        });
     }
     if let Some(a) = &s.autoscaling {
         let mut metrics = vec![utilization("cpu", a.cpu_utilization)];
@@ -480,15 +616,58 @@ fn service(p: &Platform, s: &Service) -> Value {
 /// Tags the Load Balancer Controller puts on a service's load balancer, like plinth's tags on
 /// the resources it creates.
 fn resource_tags(p: &Platform, s: &Service) -> String {
+    platform_tags(p, &s.name)
+}
+
+fn platform_tags(p: &Platform, component: &str) -> String {
     let m = &p.metadata;
     let d = &m.domain;
     [
         format!("{d}:managed-by=plinth"),
         format!("{d}:environment={}", m.environment),
         format!("{d}:part-of={}.{}.{}", m.organization, m.name, m.alias),
-        format!("{d}:component={}", s.name),
+        format!("{d}:component={component}"),
     ]
     .join(",")
+}
+
+/// A public service behind the shared ingress-nginx: its host with a Let's Encrypt certificate
+/// cert-manager requests for the Ingress (the `cert-manager.io/cluster-issuer` annotation),
+/// HTTP redirected to HTTPS by nginx.
+fn nginx_ingress(p: &Platform, s: &Service, host: &str) -> Value {
+    let challenge = p
+        .lets_encrypt
+        .as_ref()
+        .map_or(AcmeChallenge::Dns01, |le| le.challenge);
+    let annotations = BTreeMap::from([
+        (
+            "cert-manager.io/cluster-issuer",
+            LetsEncrypt::issuer(challenge).to_owned(),
+        ),
+        (
+            "nginx.ingress.kubernetes.io/force-ssl-redirect",
+            "true".to_owned(),
+        ),
+    ]);
+    let mut metadata = meta(p, s, &s.name, "ingress");
+    metadata["annotations"] = json!(annotations);
+    json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": metadata,
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{ "hosts": [host], "secretName": format!("{}-tls", s.name) }],
+            "rules": [{
+                "host": host,
+                "http": { "paths": [{
+                    "path": "/",
+                    "pathType": "Prefix",
+                    "backend": { "service": { "name": s.name, "port": { "name": PORT_NAME } } },
+                }] },
+            }],
+        },
+    })
 }
 
 /// An internet-facing ALB for a public service: HTTPS with the ACM certificate the services
