@@ -46,7 +46,8 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::RDS::DBClusterParameterGroup"
         | "AWS::ECR::Repository"
         | "AWS::CertificateManager::Certificate"
-        | "AWS::SNS::Topic" => List,
+        | "AWS::SNS::Topic"
+        | "AWS::EC2::Instance" => List,
         "AWS::EKS::Nodegroup" | "AWS::MSK::ServerlessCluster" | "AWS::SSM::Parameter" => Map,
         "AWS::EC2::VPCGatewayAttachment"
         | "AWS::EC2::Route"
@@ -61,8 +62,13 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::SecretsManager::SecretTargetAttachment"
         | "AWS::SNS::Subscription"
         | "AWS::SNS::TopicPolicy"
-        // Tagged through `HostedZoneTags`, which the services stack sets itself.
-        | "AWS::Route53::HostedZone" => None,
+        | "AWS::IAM::InstanceProfile"
+        | "AWS::Backup::BackupSelection"
+        // Tagged through `HostedZoneTags`, `BackupVaultTags` and `BackupPlanTags`, which their
+        // stacks set themselves.
+        | "AWS::Route53::HostedZone"
+        | "AWS::Backup::BackupVault"
+        | "AWS::Backup::BackupPlan" => None,
         _ => return Option::None,
     })
 }

@@ -48,6 +48,8 @@ pub struct Platform {
     pub dns: Dns,
     /// Let's Encrypt, when the spec asks for it.
     pub lets_encrypt: Option<LetsEncrypt>,
+    /// AWS Backup, when the spec asks for it.
+    pub backup: Option<Backup>,
     /// Every derived name.
     pub names: Names,
     /// Settings of `plinth check`.
@@ -218,6 +220,39 @@ pub struct Access {
     pub users: Vec<Principal>,
     /// Whether the creating identity is made admin.
     pub bootstrap_creator_admin: bool,
+    /// The Session Manager bastion, when asked for.
+    pub bastion: Option<Bastion>,
+}
+
+/// The Session Manager bastion.
+#[derive(Debug, Clone)]
+pub struct Bastion {
+    /// EC2 instance type.
+    pub instance_type: String,
+    /// Its architecture, which picks the Amazon Linux image.
+    pub arch: Arch,
+}
+
+/// AWS Backup of the resources carrying the platform's backup tag.
+#[derive(Debug, Clone)]
+pub struct Backup {
+    /// Six-field AWS cron expression, without `cron(...)`.
+    pub schedule: String,
+    /// Days a recovery point is kept.
+    pub retention_days: u32,
+    /// Days before a recovery point moves to cold storage.
+    pub cold_storage_after_days: Option<u32>,
+    /// Copy of every recovery point.
+    pub copy_to: Option<BackupCopy>,
+}
+
+/// A copy of every recovery point in another vault.
+#[derive(Debug, Clone)]
+pub struct BackupCopy {
+    /// Destination vault ARN.
+    pub vault_arn: String,
+    /// Days the copy is kept.
+    pub retention_days: u32,
 }
 
 /// A principal mapped into the cluster.

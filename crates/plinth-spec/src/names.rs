@@ -129,16 +129,21 @@ pub enum StackKind {
     /// What application services need from AWS: ECR repositories, private hosted zones,
     /// certificates, their roles and external-dns's.
     Services,
+    /// Day-2 operations: the AWS Backup vault, plan and selection, and the Session Manager
+    /// bastion. Needs the network and the cluster (the bastion is admitted by the cluster's
+    /// security group).
+    Operations,
 }
 
 impl StackKind {
     /// Every stack kind, in dependency order.
-    pub const ALL: [StackKind; 5] = [
+    pub const ALL: [StackKind; 6] = [
         StackKind::Network,
         StackKind::Cluster,
         StackKind::Data,
         StackKind::Bindings,
         StackKind::Services,
+        StackKind::Operations,
     ];
 
     /// Short name used in stack names and file names.
@@ -149,6 +154,7 @@ impl StackKind {
             StackKind::Data => "data",
             StackKind::Bindings => "bindings",
             StackKind::Services => "services",
+            StackKind::Operations => "operations",
         }
     }
 }
@@ -347,6 +353,18 @@ impl Names {
     /// An IAM role of the cluster: `{id}-eks-{purpose}`.
     pub fn cluster_role(&self, purpose: &str) -> String {
         format!("{}-eks-{purpose}", self.id)
+    }
+
+    /// The backup vault, plan, key alias and AWS Backup's role: `{id}-backup`. Shorter than
+    /// the flow-log role, which is always checked, so it needs no limit check of its own.
+    pub fn backup(&self) -> String {
+        format!("{}-backup", self.id)
+    }
+
+    /// The Session Manager bastion, its role and security group: `{id}-bastion` (shorter than
+    /// the flow-log role too).
+    pub fn bastion(&self) -> String {
+        format!("{}-bastion", self.id)
     }
 
     /// The flow-log delivery role: `{id}-vpc-flow-logs`.

@@ -49,6 +49,9 @@ pub struct RawSpec {
     /// Data workloads running on the platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workloads: Option<Workloads>,
+    /// AWS Backup of the platform's databases and volumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<Backup>,
     /// Settings of `plinth check`: findings accepted on purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
@@ -324,6 +327,49 @@ pub struct Access {
     /// deploy uses it for the Kubernetes phase).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bootstrap_creator_admin: Option<bool>,
+    /// A host in a private subnet reached through SSM Session Manager (no SSH key, no open
+    /// port), from which the private API endpoint can be port-forwarded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bastion: Option<Bastion>,
+}
+
+/// The Session Manager bastion.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Bastion {
+    /// EC2 instance type (default `t4g.micro`); Graviton types get the arm64 image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+}
+
+/// AWS Backup: one plan whose rule backs up every resource carrying the platform's backup tag
+/// (the metadata database and the volumes of the default StorageClass).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Backup {
+    /// When backups start: an AWS cron expression in UTC, six fields (minutes hours
+    /// day-of-month month day-of-week year), with or without `cron(...)`, e.g. `0 3 * * ? *`.
+    pub schedule: String,
+    /// Days a recovery point is kept.
+    pub retention_days: u32,
+    /// Days after which a recovery point moves to cold storage, for the resource types that
+    /// support it; it must then be kept at least 90 days more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_storage_after_days: Option<u32>,
+    /// A copy of every recovery point in another vault, usually in another region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_to: Option<BackupCopy>,
+}
+
+/// Where backups are copied.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BackupCopy {
+    /// ARN of the destination vault, which must exist (`arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME`).
+    pub vault_arn: String,
+    /// Days the copy is kept (default: the plan's retention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
 }
 
 /// A person or team mapped to an IAM role.

@@ -20,6 +20,7 @@ use crate::suggest::closest;
 use crate::yaml::SpanIndex;
 
 mod observability;
+mod operations;
 mod services;
 
 /// Addons that call AWS and so need the EKS Pod Identity agent.
@@ -30,8 +31,9 @@ const POD_IDENTITY_ADDONS: &[&str] = &[
     "aws-efs-csi-driver",
 ];
 
-/// Tags plinth itself puts on a resource at most; AWS allows 50 per resource.
-const PLINTH_TAGS: usize = 13;
+/// Tags plinth itself puts on a resource at most (the backup tag included); AWS allows 50 per
+/// resource.
+const PLINTH_TAGS: usize = 14;
 
 /// Instance class of Druid's metadata database when the spec names none: Graviton and memory
 /// optimized, so PostgreSQL keeps Druid's segment and task tables in memory.
@@ -84,6 +86,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let checks = cx.checks(raw.checks.as_ref());
     let (services, dns) = cx.services(raw, &aws, &names);
     let lets_encrypt = cx.lets_encrypt(raw, &dns);
+    let backup = raw.backup.as_ref().map(|b| cx.backup(b, &aws, raw));
     let ok = !cx.diags.iter().any(Diagnostic::is_error);
     let platform = match (ok, network, cluster) {
         (true, Some(network), Some(cluster)) => Some(Platform {
@@ -97,6 +100,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             services,
             dns,
             lets_encrypt,
+            backup,
             names,
             checks,
             cost_assumptions: raw.cost.clone().unwrap_or_default().assumptions,
@@ -496,7 +500,7 @@ impl Cx<'_> {
         self.cluster_addons(c, minor);
         let node_groups = self.node_groups(c);
         let karpenter = c.karpenter.as_ref().and_then(|k| self.karpenter(k, minor));
-        let access = self.access(&c.access, aws);
+        let access = self.access(&c.access, c.endpoint_access, aws);
         Some(Cluster {
             version_minor: minor?,
             endpoint_access: c.endpoint_access,
@@ -785,7 +789,7 @@ impl Cx<'_> {
         })
     }
 
-    fn access(&mut self, a: &raw::Access, aws: &AwsTarget) -> Access {
+    fn access(&mut self, a: &raw::Access, endpoint: EndpointAccess, aws: &AwsTarget) -> Access {
         let mut roles = BTreeSet::new();
         let mut principals =
             |cx: &mut Self, list: &[raw::Principal], kind: &str| -> Vec<Principal> {
@@ -839,10 +843,12 @@ impl Cx<'_> {
             )
             .help = Some("add an administrator, or leave bootstrapCreatorAdmin on".into());
         }
+        let bastion = a.bastion.as_ref().map(|b| self.bastion(b, endpoint));
         Access {
             administrators,
             users,
             bootstrap_creator_admin,
+            bastion,
         }
     }
 
@@ -1358,7 +1364,7 @@ fn is_email(s: &str) -> bool {
 }
 
 /// The architecture of an instance type such as `m7g.large`, or `None` if it is not one.
-fn instance_arch(t: &str) -> Option<Arch> {
+pub(super) fn instance_arch(t: &str) -> Option<Arch> {
     let (family, size) = t.split_once('.')?;
     let family_ok = family.len() >= 2
         && family.starts_with(|c: char| c.is_ascii_lowercase())

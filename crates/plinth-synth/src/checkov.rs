@@ -64,6 +64,16 @@ const RESOURCES: &[(&str, &str, &str)] = &[
         "the `*` principal is limited by kms:CallerAccount to this account and by kms:ViaService to EC2, the pattern EBS needs for volumes launched by EKS and Karpenter",
     ),
     (
+        "Bastion",
+        "CKV_AWS_126",
+        "a port-forwarding host with nothing to tune; basic five-minute metrics and the status checks are enough",
+    ),
+    (
+        "Bastion",
+        "CKV_AWS_135",
+        "current instance types are EBS-optimized by default, and setting the flag would make older types the spec may name fail to launch",
+    ),
+    (
         "AwsLoadBalancerControllerRole",
         "CKV_AWS_111",
         "the controller's published IAM policy; its write actions are limited by conditions on the tags of resources the controller created",

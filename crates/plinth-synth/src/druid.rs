@@ -444,6 +444,17 @@ fn metadata_database(
         role("rds-cluster", "database"),
         None,
     );
+    if b.platform().backup.is_some() {
+        let (key, value) = crate::operations::backup_tag(b.platform());
+        if let Some(Value::Array(tags)) = b
+            .template
+            .resources
+            .get_mut(&cluster)
+            .and_then(|c| c.properties.get_mut("Tags"))
+        {
+            tags.push(json!({ "Key": key, "Value": value }));
+        }
+    }
     b.add(
         "MetadataSecretAttachment",
         Resource::new(

@@ -15,6 +15,7 @@ mod karpenter;
 mod lbc;
 mod network;
 mod observability;
+mod operations;
 mod services;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,6 +112,7 @@ pub fn synth(platform: &Platform) -> Assembly {
                 StackKind::Data => druid::template(platform),
                 StackKind::Bindings => bindings::template(platform),
                 StackKind::Services => services::template(platform),
+                StackKind::Operations => operations::template(platform),
             }?;
             Some(Stack {
                 kind,

@@ -275,8 +275,24 @@ fn the_web_services_environments_differ_where_their_overlays_say() {
     );
 
     // prod: three NAT gateways, a larger system group, bigger frontend pods, more of every
-    // service, and the base's host where staging has its own.
+    // service, the base's host where staging has its own, and backups and a bastion (the
+    // operations stack; the StorageClass tags its volumes for the backup plan).
     let diffs = differences(WEB_SERVICES, "staging", "prod");
+    let operations: BTreeSet<String> = resources(&diffs)
+        .into_iter()
+        .filter(|r| r.starts_with("operations:"))
+        .collect();
+    assert!(
+        [
+            "operations:BackupPlan",
+            "operations:BackupSelection",
+            "operations:Bastion",
+            "operations:BastionClusterIngress",
+        ]
+        .iter()
+        .all(|r| operations.contains(*r)),
+        "{operations:#?}"
+    );
     let services: BTreeSet<String> = resources(&diffs)
         .into_iter()
         .filter(|r| r.starts_with("services:"))
@@ -293,6 +309,7 @@ fn the_web_services_environments_differ_where_their_overlays_say() {
     assert_eq!(
         kubernetes_objects(&diffs),
         set(&[
+            "kubernetes/10-foundation/storage.yaml:StorageClass/gp3-encrypted",
             &format!("{w}/service-frontend.yaml:Deployment/frontend"),
             &format!("{w}/service-frontend.yaml:HorizontalPodAutoscaler/frontend"),
             &format!("{w}/service-frontend.yaml:Ingress/frontend"),

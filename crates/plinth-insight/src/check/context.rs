@@ -225,6 +225,8 @@ impl<'a> Context<'a> {
             ("Cluster", "/cluster"),
             ("PrivateZone", "/dns/privateZones"),
             ("ExternalDns", "/addons/externalDns"),
+            ("Bastion", "/cluster/access/bastion"),
+            ("Backup", "/backup"),
         ];
         if let Some((_, pointer)) = prefixes.iter().find(|(pre, _)| id.starts_with(pre)) {
             return (*pointer).to_owned();
@@ -234,6 +236,7 @@ impl<'a> Context<'a> {
             StackKind::Cluster => "/cluster",
             StackKind::Data | StackKind::Bindings => "/workloads/druid",
             StackKind::Services => "/workloads/services",
+            StackKind::Operations => "/backup",
         }
         .to_owned()
     }

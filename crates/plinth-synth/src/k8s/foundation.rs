@@ -137,9 +137,23 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
 }
 
 /// The default StorageClass: gp3, encrypted with the cluster's EBS key (named by its alias,
-/// which EC2 accepts wherever a key id is expected, so no deploy-time value is needed).
+/// which EC2 accepts wherever a key id is expected, so no deploy-time value is needed), its
+/// volumes tagged for backup when the platform has a backup plan.
 fn storage_class(p: &Platform) -> StorageClass {
     let key = super::ebs_key_alias_arn(p);
+    let mut parameters = BTreeMap::from([
+        ("type".to_owned(), "gp3".to_owned()),
+        ("encrypted".to_owned(), "true".to_owned()),
+        ("kmsKeyId".to_owned(), key),
+        ("csi.storage.k8s.io/fstype".to_owned(), "ext4".to_owned()),
+    ]);
+    // The driver tags each volume it creates with `tagSpecification_N` values
+    // (<https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md>);
+    // this one puts the volume in the platform's backup plan.
+    if p.backup.is_some() {
+        let (k, v) = crate::operations::backup_tag(p);
+        parameters.insert("tagSpecification_1".to_owned(), format!("{k}={v}"));
+    }
     StorageClass {
         metadata: ObjectMeta {
             name: Some("gp3-encrypted".to_owned()),
@@ -151,12 +165,7 @@ fn storage_class(p: &Platform) -> StorageClass {
             ..ObjectMeta::default()
         },
         provisioner: "ebs.csi.aws.com".to_owned(),
-        parameters: Some(BTreeMap::from([
-            ("type".to_owned(), "gp3".to_owned()),
-            ("encrypted".to_owned(), "true".to_owned()),
-            ("kmsKeyId".to_owned(), key),
-            ("csi.storage.k8s.io/fstype".to_owned(), "ext4".to_owned()),
-        ])),
+        parameters: Some(parameters),
         reclaim_policy: Some("Delete".to_owned()),
         volume_binding_mode: Some("WaitForFirstConsumer".to_owned()),
         allow_volume_expansion: Some(true),
