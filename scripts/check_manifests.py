@@ -1,10 +1,13 @@
 """Checks the Kubernetes manifests `plinth synth` writes, the way the API server would take them.
 
-    check_manifests.py DIR [DIR ...]      # each DIR is a synth output directory
+    check_manifests.py DIR [DIR ...]      # each DIR is a synth output or a GitOps layout
 
 Every document in DIR/kubernetes/**/*.yaml is read (duplicate mapping keys are errors). Files
 under a directory named `values` are Helm values, not Kubernetes objects: they only have to be
-one YAML mapping, and are scanned for literal secrets. For every object:
+one YAML mapping, and are scanned for literal secrets. A DIR with a `bootstrap/` directory is a
+GitOps layout (`plinth synth --gitops DIR`): every document under it is read, and an object's
+wave is the sync wave of the Application in apps/ that syncs its manifests/ directory (the
+bootstrap comes first). For every object:
 
 - apiVersion, kind and metadata.name are present; the name is valid for its kind; label keys
   and values, selector labels and annotation keys are valid (also in pod and node templates).
@@ -25,7 +28,11 @@ one YAML mapping, and are scanned for literal secrets. For every object:
   installed before plinth's manifests owns) and is listed in the summary line of its DIR.
   A cluster-scoped object names no namespace.
 - No literal secrets: a Secret with `data` or `stringData`, or an env var whose name looks
-  like a credential (PASSWORD, SECRET, TOKEN, API_KEY) with a literal `value`.
+  like a credential (PASSWORD, SECRET, TOKEN, API_KEY) with a literal `value`. The one kind of
+  Secret allowed is Argo CD's declarative configuration (label `argocd.argoproj.io/secret-type`
+  `cluster` or `repository`), with `stringData` holding only fields that are not credentials:
+  a cluster's name and server, a repository's URL, type and the ARN of its credentials in
+  Secrets Manager.
 
 Prints `FILE:DOC_INDEX: kind/name: message` per problem (DOC_INDEX counts the documents of the
 file from 0, as yq does; `-` when the problem is not in one document), a line per DIR, then
@@ -409,6 +416,24 @@ def template_label_problems(node, where: str) -> list:
 # secrets
 
 
+ARGOCD_SECRET_TYPE = "argocd.argoproj.io/secret-type"
+# Fields of Argo CD's declarative cluster and repository Secrets that carry no credential
+# (https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/); `secretArn`
+# points at credentials in AWS Secrets Manager for the EKS capability
+# (https://docs.aws.amazon.com/eks/latest/userguide/argocd-configure-repositories.html).
+ARGOCD_CONFIG_FIELDS = {
+    "cluster": frozenset({"name", "server", "project", "namespaces", "clusterResources"}),
+    "repository": frozenset({"name", "type", "url", "project", "enableOCI", "secretArn"}),
+}
+
+
+def argocd_config_fields(meta):
+    """The stringData fields allowed in an Argo CD configuration Secret, or None if it is not one."""
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    kind = labels.get(ARGOCD_SECRET_TYPE) if isinstance(labels, dict) else None
+    return ARGOCD_CONFIG_FIELDS.get(kind)
+
+
 def literal_secret_env(node, where: str = "") -> list:
     """Env vars anywhere in the document (containers, init containers, Helm values of an Argo
     CD application, …) whose name looks like a credential and whose value is written out."""
@@ -487,13 +512,19 @@ def check_output(out_dir: pathlib.Path, crds: CrdSchemas, tally: Tally) -> str:
         report(str(out_dir), "-", "-", "not a directory")
         return f"{out_dir}: missing"
     version = kubernetes_version(out_dir, report)
-    kube = out_dir / "kubernetes"
+    layout = (out_dir / "bootstrap").is_dir()
+    kube = out_dir if layout else out_dir / "kubernetes"
     if not kube.is_dir():
         return f"{out_dir}: no kubernetes/ directory, 0 objects"
 
     objects = []   # (file, index, wave, doc) of every Kubernetes object
     values_files = 0
     files = sorted(p for p in kube.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    app_waves = layout_waves(kube, report) if layout else {}
+    if layout and (kube / "manifests").is_dir():
+        for d in sorted(p for p in (kube / "manifests").iterdir() if p.is_dir()):
+            if d.name not in app_waves:
+                report(str(d), "-", "-", "no Application in apps/ has this name, so nothing syncs it")
     for path in files:
         rel = path.relative_to(kube)
         docs = read_documents(path, report)
@@ -506,7 +537,10 @@ def check_output(out_dir: pathlib.Path, crds: CrdSchemas, tally: Tally) -> str:
                 for message in literal_secret_env(doc):
                     report(str(path), i, "values", message)
             continue
-        wave = rel.parts[0] if len(rel.parts) > 1 else ""
+        if layout:
+            wave = layout_wave(rel, app_waves)
+        else:
+            wave = rel.parts[0] if len(rel.parts) > 1 else ""
         for index, doc in docs:
             if doc is None:
                 continue  # an empty document, e.g. after a trailing `---`
@@ -535,6 +569,36 @@ def check_output(out_dir: pathlib.Path, crds: CrdSchemas, tally: Tally) -> str:
     return line
 
 
+# In a GitOps layout the bootstrap is applied before Argo CD syncs anything, and the
+# Applications themselves are created before what they sync.
+BOOTSTRAP_WAVE = -1_000_000
+APPLICATIONS_WAVE = -999_999
+
+
+def layout_waves(root: pathlib.Path, report) -> dict:
+    """Application name -> sync wave, from apps/*.yaml of a GitOps layout."""
+    waves = {}
+    for path in sorted((root / "apps").glob("*.yaml")):
+        for index, doc in read_documents(path, report):
+            if not isinstance(doc, dict) or doc.get("kind") != "Application":
+                continue
+            meta = doc.get("metadata") or {}
+            wave = (meta.get("annotations") or {}).get("argocd.argoproj.io/sync-wave", "0")
+            try:
+                waves[meta.get("name")] = int(wave)
+            except ValueError:
+                report(str(path), index, f"Application/{meta.get('name')}", f"sync wave {wave!r} is not an integer")
+    return waves
+
+
+def layout_wave(rel: pathlib.PurePath, app_waves: dict) -> int:
+    if rel.parts[0] == "bootstrap":
+        return BOOTSTRAP_WAVE
+    if rel.parts[0] == "manifests" and len(rel.parts) > 2:
+        return app_waves.get(rel.parts[1], 0)
+    return APPLICATIONS_WAVE
+
+
 def check_object(file, index, wave, doc, version, crds, created_namespaces, assumed_namespaces,
                  seen, tally, report):
     api_version, kind, meta = doc.get("apiVersion"), doc.get("kind"), doc.get("metadata")
@@ -552,10 +616,18 @@ def check_object(file, index, wave, doc, version, crds, created_namespaces, assu
     for message in literal_secret_env(doc):
         problem(message)
     if doc.get("kind") == "Secret" and doc.get("apiVersion") == "v1":
+        argocd_fields = argocd_config_fields(meta)
         for key in ("data", "stringData"):
-            if key in doc:
-                problem(f"a Secret with {key}: secrets come from AWS Secrets Manager "
-                        "(External Secrets or the Secrets Store CSI driver), never from manifests")
+            if key not in doc:
+                continue
+            if key == "stringData" and argocd_fields is not None and isinstance(doc[key], dict):
+                for field_name in sorted(set(doc[key]) - argocd_fields):
+                    problem(f"stringData.{field_name}: not allowed in Argo CD's "
+                            f"{meta['labels'][ARGOCD_SECRET_TYPE]} configuration here; "
+                            "credentials stay in AWS Secrets Manager (secretArn)")
+                continue
+            problem(f"a Secret with {key}: secrets come from AWS Secrets Manager "
+                    "(External Secrets or the Secrets Store CSI driver), never from manifests")
     if missing:
         return
     if api_version.count("/") > 1:

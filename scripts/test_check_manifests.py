@@ -323,7 +323,75 @@ def case_go_inline_flags_in_crd_patterns(tmp: pathlib.Path) -> None:
             assert "partial_response_strategy" in problems[0]["message"], text
 
 
+ARGOCD_SECRET = """
+apiVersion: v1
+kind: Secret
+type: Opaque
+metadata:
+  name: %s
+  namespace: argocd
+  labels: {argocd.argoproj.io/secret-type: %s}
+stringData: {%s}
+"""
+
+
+def case_argocd_configuration_secrets_hold_no_credentials(tmp: pathlib.Path) -> None:
+    out = tmp / "argocd"
+    write(out, {"10-foundation/argocd.yaml": "---".join([
+        ARGOCD_SECRET % ("in-cluster", "cluster", "name: in-cluster, server: 'arn:aws:eks:us-east-1:123456789012:cluster/x'"),
+        ARGOCD_SECRET % ("repo-ok", "repository", "type: git, url: 'https://github.com/acme/x', secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x'"),
+        ARGOCD_SECRET % ("repo-password", "repository", "type: git, url: 'https://github.com/acme/x', password: hunter2"),
+        ARGOCD_SECRET % ("cluster-token", "cluster", "name: x, server: y, config: '{\"bearerToken\": \"t\"}'"),
+        ARGOCD_SECRET % ("not-argocd", "something-else", "url: x"),
+    ])})
+    code, problems, summary, text = run(out)
+    flagged = sorted((int(p["index"]), p["message"].split(":")[0]) for p in problems)
+    assert flagged == [(2, "stringData.password"), (3, "stringData.config"), (4, "a Secret with stringData")], text
+    assert code == 1 and summary == (5, 5, 0, 3), text
+
+
+APP = """
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: %s
+  namespace: argocd
+  annotations: {argocd.argoproj.io/sync-wave: "%d"}
+spec:
+  project: platform
+  source: {repoURL: 'https://github.com/acme/x', targetRevision: main, path: clusters/dev/manifests/%s}
+  destination: {name: in-cluster}
+"""
+
+
+def case_gitops_layouts_order_namespaces_by_sync_wave(tmp: pathlib.Path) -> None:
+    def layout(name, namespaces_wave):
+        out = tmp / name
+        files = {
+            "bootstrap/root.yaml": (APP % ("root", 0, "x")).replace("manifests/x", "apps"),
+            "apps/foundation.yaml": APP % ("foundation", namespaces_wave, "foundation"),
+            "apps/router.yaml": APP % ("router", 20, "router"),
+            "manifests/foundation/namespaces.yaml": NAMESPACES,
+            "manifests/router/router.yaml": DEPLOYMENT,
+            "manifests/orphan/sa.yaml": SERVICE_ACCOUNTS.split("---")[0],
+        }
+        for rel, text in files.items():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            (out / rel).write_text(text)
+        return run(out)
+
+    code, problems, summary, text = layout("layout-good", -10)
+    assert [p["message"] for p in problems] == [
+        "no Application in apps/ has this name, so nothing syncs it"], text
+    assert summary == (6, 3, 3, 1), text
+    code, problems, _, text = layout("layout-late", 30)
+    assert any("namespace 'druid' is created in wave 30, after this object's wave 20" in p["message"]
+               for p in problems), text
+
+
 CASES = [
+    case_argocd_configuration_secrets_hold_no_credentials,
+    case_gitops_layouts_order_namespaces_by_sync_wave,
     case_go_inline_flags_in_crd_patterns,
     case_good_objects_pass,
     case_bad_objects_are_flagged_exactly,

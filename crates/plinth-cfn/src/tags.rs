@@ -36,6 +36,7 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::EKS::Addon"
         | "AWS::EKS::AccessEntry"
         | "AWS::EKS::PodIdentityAssociation"
+        | "AWS::EKS::Capability"
         | "AWS::SQS::Queue"
         | "AWS::Events::Rule"
         | "AWS::S3::Bucket"

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 
 use ipnet::Ipv4Net;
 
+mod gitops;
 mod services;
 
+pub use gitops::{ArgoCd, GitOps, Team};
 pub use services::{
     AcmeChallenge, Architecture, Autoscaling, Dns, Exposure, Image, IngressClass, LetsEncrypt,
     PublicZone, Resources, SecretEnv, Service,
@@ -50,6 +52,8 @@ pub struct Platform {
     pub lets_encrypt: Option<LetsEncrypt>,
     /// AWS Backup, when the spec asks for it.
     pub backup: Option<Backup>,
+    /// GitOps delivery, when the spec asks for it (it then has `addons.argo_cd`).
+    pub gitops: Option<GitOps>,
     /// Every derived name.
     pub names: Names,
     /// Settings of `plinth check`.
@@ -279,6 +283,8 @@ pub struct Addons {
     pub external_dns: Option<String>,
     /// ingress-nginx.
     pub ingress_nginx: Option<String>,
+    /// Argo CD as the EKS managed capability; without it Argo CD is the cluster owner's.
+    pub argo_cd: Option<ArgoCd>,
 }
 
 /// Observability.

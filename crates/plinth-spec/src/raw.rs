@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod gitops;
 mod services;
 
+pub use gitops::{ArgoCd, GitOps, IdentityCenter, Team};
 pub use services::{
     AcmeChallenge, AcmeServer, Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image,
     IngressClass, LetsEncrypt, PublicZone, Quantities, Resources, SecretEnv, Service, Tls,
@@ -52,6 +54,9 @@ pub struct RawSpec {
     /// AWS Backup of the platform's databases and volumes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<Backup>,
+    /// GitOps delivery through Argo CD: the repository and the teams deploying from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gitops: Option<GitOps>,
     /// Settings of `plinth check`: findings accepted on purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
@@ -403,6 +408,10 @@ pub struct Addons {
     /// ingress-nginx behind a network load balancer: the entry of `ingress: nginx` services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_nginx: Option<Chart>,
+    /// Argo CD as the EKS managed capability, which installs the other addons. Without it,
+    /// Argo CD must already run in the cluster (namespace `argocd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub argo_cd: Option<ArgoCd>,
 }
 
 /// A Helm chart pinned to a version.

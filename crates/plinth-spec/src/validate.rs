@@ -19,6 +19,7 @@ use crate::raw::{self, AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, 
 use crate::suggest::closest;
 use crate::yaml::SpanIndex;
 
+mod gitops;
 mod observability;
 mod operations;
 mod services;
@@ -57,7 +58,8 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let aws = cx.aws(&raw.aws);
     let network = cx.network(&raw.network, &aws);
     let cluster = cx.cluster(&raw.cluster, &aws);
-    let addons = cx.addons(raw.addons.as_ref());
+    let mut addons = cx.addons(raw.addons.as_ref());
+    addons.argo_cd = cx.argo_cd(raw, &aws);
     let mut observability = cx.observability(raw.observability.as_ref(), &raw.cluster, &aws);
     cx.in_cluster_observability(raw, &aws, &mut observability);
     let druid = cx.druid(raw.workloads.as_ref().and_then(|w| w.druid.as_ref()));
@@ -87,6 +89,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let (services, dns) = cx.services(raw, &aws, &names);
     let lets_encrypt = cx.lets_encrypt(raw, &dns);
     let backup = raw.backup.as_ref().map(|b| cx.backup(b, &aws, raw));
+    let gitops = cx.gitops(raw, &aws);
     let ok = !cx.diags.iter().any(Diagnostic::is_error);
     let platform = match (ok, network, cluster) {
         (true, Some(network), Some(cluster)) => Some(Platform {
@@ -101,6 +104,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             dns,
             lets_encrypt,
             backup,
+            gitops,
             names,
             checks,
             cost_assumptions: raw.cost.clone().unwrap_or_default().assumptions,
@@ -929,6 +933,7 @@ impl Cx<'_> {
             secrets_store_csi: chart(self, "secretsStoreCsi", a.secrets_store_csi.as_ref()),
             external_dns: chart(self, "externalDns", a.external_dns.as_ref()),
             ingress_nginx: chart(self, "ingressNginx", a.ingress_nginx.as_ref()),
+            argo_cd: None,
         }
     }
 

@@ -232,6 +232,9 @@ pub fn template(p: &Platform) -> Template {
     }
 
     access_entries(&mut b, &cluster);
+    if let Some(argo_cd) = &p.addons.argo_cd {
+        crate::argocd::resources(&mut b, &cluster, argo_cd);
+    }
 
     if let Some(k) = &c.karpenter {
         karpenter::resources(&mut b, &cluster, &ebs_key, k);

@@ -3,11 +3,13 @@
 //! Pure and deterministic: no IO, no clocks, ordered maps only. The same platform always gives
 //! byte-identical templates and the same `synth.json`.
 
+mod argocd;
 mod bindings;
 mod builder;
 mod checkov;
 mod cluster;
 mod druid;
+pub mod gitops;
 mod grafana;
 mod iam;
 pub mod k8s;

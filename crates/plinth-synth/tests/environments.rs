@@ -239,6 +239,8 @@ fn the_web_services_environments_differ_where_their_overlays_say() {
     assert_eq!(
         kubernetes_objects(&diffs),
         set(&[
+            // ingress-nginx's chart repository is a source of the platform project.
+            "kubernetes/10-foundation/argocd.yaml:AppProject/platform",
             "kubernetes/10-foundation/namespaces.yaml:Namespace/ingress-nginx",
             "kubernetes/20-addons/applications.yaml:Application/ingress-nginx",
             &format!("{w}/cert-manager-issuers.yaml:ClusterIssuer/letsencrypt-dns01"),

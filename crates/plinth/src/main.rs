@@ -68,6 +68,11 @@ enum Command {
         /// Synthesize every environment of the spec, each into its own directory.
         #[arg(long, conflicts_with = "environment")]
         all_environments: bool,
+        /// Also write the GitOps repository layout Argo CD syncs (the spec's `gitops`) into
+        /// DIR, the checkout's copy of `gitops.path`; with `--all-environments`, one
+        /// directory per environment inside it.
+        #[arg(long, value_name = "DIR")]
+        gitops: Option<PathBuf>,
     },
     /// Print the JSON Schema of the spec (for editors: yaml-language-server).
     Schema,
@@ -203,13 +208,18 @@ fn main() -> ExitCode {
             spec,
             out,
             all_environments,
+            gitops,
         } => {
             let which = if all_environments {
                 commands::synth::Which::All
             } else {
                 commands::synth::Which::One(env)
             };
-            commands::synth::run(&spec, which, out.as_deref(), style)
+            let dirs = commands::synth::Dirs {
+                out: out.as_deref(),
+                gitops: gitops.as_deref(),
+            };
+            commands::synth::run(&spec, which, dirs, style)
         }
         Command::Schema => commands::schema::run(),
         Command::Cost { spec, output } => commands::cost::run(&spec, env, output, style),

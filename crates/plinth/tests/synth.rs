@@ -113,3 +113,95 @@ fn synth_replaces_a_previous_output_directory_whole() {
         "staging directories left behind: {leftovers:?}"
     );
 }
+
+#[test]
+fn gitops_writes_the_layout_deterministically_beside_the_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = "examples/web-services/plinth.yaml";
+    let run = |n: &str| {
+        let (out, gitops) = (
+            tmp.path().join(format!("out-{n}")),
+            tmp.path().join(format!("gitops-{n}")),
+        );
+        synth_with(
+            spec,
+            &["--all-environments", "--gitops", gitops.to_str().unwrap()],
+            &out,
+        );
+        (files(&out), files(&gitops))
+    };
+    let (out_a, gitops_a) = run("a");
+    let (out_b, gitops_b) = run("b");
+    assert_eq!((&out_a, &gitops_a), (&out_b, &gitops_b), "two runs differ");
+    for env in ["dev", "staging", "prod"] {
+        for file in [
+            "bootstrap/argocd.yaml",
+            "bootstrap/root.yaml",
+            "apps/cert-manager.yaml",
+            "manifests/service-frontend/service-frontend.yaml",
+        ] {
+            assert!(
+                gitops_a.contains_key(&format!("{env}/{file}")),
+                "{env}/{file} missing"
+            );
+        }
+        // The bootstrap's objects are the foundation wave's argocd.yaml, byte for byte.
+        assert_eq!(
+            gitops_a[&format!("{env}/bootstrap/argocd.yaml")],
+            out_a[&format!("{env}/kubernetes/10-foundation/argocd.yaml")]
+        );
+    }
+    // The layout is the same whether written alone or with every environment.
+    let alone = tmp.path().join("gitops-prod");
+    synth_with(
+        spec,
+        &["-e", "prod", "--gitops", alone.to_str().unwrap()],
+        &tmp.path().join("out-prod"),
+    );
+    let within: BTreeMap<String, Vec<u8>> = gitops_a
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("prod/")?.to_owned(), v.clone())))
+        .collect();
+    assert_eq!(files(&alone), within);
+}
+
+#[test]
+fn gitops_needs_a_gitops_section_and_a_directory_of_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |spec: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_plinth"))
+            .current_dir(root())
+            .args(["--color", "never", "synth", spec])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let gitops = tmp.path().join("gitops");
+    let out = tmp.path().join("out");
+    let o = run(
+        "examples/druid-lean/plinth.yaml",
+        &[
+            "--gitops",
+            gitops.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has no `gitops` section"));
+    let inside = out.join("gitops");
+    let o = run(
+        "examples/web-services/plinth.yaml",
+        &[
+            "-e",
+            "dev",
+            "--gitops",
+            inside.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("overlap"));
+    assert!(!out.exists() && !gitops.exists(), "nothing is written");
+}

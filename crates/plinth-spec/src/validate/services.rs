@@ -26,7 +26,7 @@ pub const DEFAULT_REPLICAS: u32 = 2;
 pub const RESERVED_ENV: &[&str] = &["PORT", "POD_NAME", "POD_NAMESPACE", "NODE_NAME", "POD_IP"];
 
 /// Namespaces services may not use: Kubernetes' own and those of platform components.
-const RESERVED_NAMESPACES: &[&str] = &[
+pub(super) const RESERVED_NAMESPACES: &[&str] = &[
     "default",
     "kube-system",
     "kube-public",

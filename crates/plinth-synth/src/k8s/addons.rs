@@ -16,17 +16,15 @@ use plinth_spec::Platform;
 use serde_json::{Value, json};
 
 use super::labels::labels;
-use super::monitoring;
 use super::services::{
     EXTERNAL_DNS_NAMESPACE, INGRESS_NGINX_NAMESPACE, external_dns_instances, external_dns_values,
     ingress_nginx_values,
 };
 use super::{Content, ManifestFile, Wave};
+use super::{argocd, monitoring};
 
 /// metrics-server chart version (kubernetes-sigs/metrics-server chart 3.13.0, app v0.8.0).
 pub const METRICS_SERVER_CHART: &str = "3.13.0";
-/// Namespace Argo CD runs in.
-pub const ARGOCD_NAMESPACE: &str = "argocd";
 
 /// One Helm release of an addon.
 #[derive(Debug, Clone)]
@@ -198,6 +196,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
     out
 }
 
+/// The addons wave: one Application per release, and each release's values as a file.
 pub fn files(p: &Platform) -> Vec<ManifestFile> {
     let releases = releases(p);
     let mut files: Vec<ManifestFile> = releases
@@ -213,26 +212,29 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
     files
 }
 
-fn application(p: &Platform, r: &Release) -> Value {
+/// The Argo CD Application of a release. Its sync wave is the addons wave's plus the
+/// release's order among addons, so an app-of-apps orders it as plinth's waves do.
+pub fn application(p: &Platform, r: &Release) -> Value {
+    let wave = Wave::Addons.sync_wave() + r.sync_wave;
     json!({
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",
         "metadata": {
             "name": r.name,
-            "namespace": ARGOCD_NAMESPACE,
+            "namespace": argocd::NAMESPACE,
             "labels": labels(p, r.name, "addon"),
-            "annotations": BTreeMap::from([("argocd.argoproj.io/sync-wave", r.sync_wave.to_string())]),
+            "annotations": BTreeMap::from([("argocd.argoproj.io/sync-wave", wave.to_string())]),
             "finalizers": ["resources-finalizer.argocd.argoproj.io"],
         },
         "spec": {
-            "project": "default",
+            "project": argocd::platform_project(p),
             "source": {
                 "repoURL": r.repo,
                 "chart": r.chart,
                 "targetRevision": r.version,
                 "helm": { "releaseName": r.name, "valuesObject": r.values },
             },
-            "destination": { "server": "https://kubernetes.default.svc", "namespace": r.namespace },
+            "destination": argocd::destination(Some(r.namespace)),
             "syncPolicy": {
                 "automated": { "prune": true, "selfHeal": true },
                 "syncOptions": ["ServerSideApply=true"],

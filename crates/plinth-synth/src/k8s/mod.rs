@@ -6,7 +6,8 @@
 //! Built-in kinds are built with `k8s-openapi` types; custom resources as JSON checked against
 //! their CRD schemas by the test script.
 
-mod addons;
+pub mod addons;
+pub mod argocd;
 pub mod dashboards;
 mod druid;
 mod foundation;
@@ -87,15 +88,9 @@ impl ManifestFile {
 
     /// The file's text.
     pub fn to_yaml(&self) -> String {
-        let render =
-            |v: &Value| serde_saphyr::to_string(v).expect("JSON values always render as YAML");
         match &self.content {
-            Content::Objects(objs) => objs.iter().fold(String::new(), |mut out, o| {
-                out.push_str("---\n");
-                out.push_str(&render(o));
-                out
-            }),
-            Content::Values(v) => render(v),
+            Content::Objects(objs) => yaml_stream(objs),
+            Content::Values(v) => render_yaml(v),
         }
     }
 
@@ -111,6 +106,7 @@ impl ManifestFile {
 /// Every Kubernetes file of the platform, in wave order.
 pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     let mut files = foundation::files(p);
+    files.extend(argocd::files(p));
     files.extend(addons::files(p));
     files.extend(karpenter::files(p));
     files.extend(druid::files(p));
@@ -120,6 +116,19 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(services::issuer_files(p));
     files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
     files
+}
+
+/// Objects as a multi-document YAML stream, each document opened by `---`.
+pub fn yaml_stream(objects: &[Value]) -> String {
+    objects.iter().fold(String::new(), |mut out, o| {
+        out.push_str("---\n");
+        out.push_str(&render_yaml(o));
+        out
+    })
+}
+
+fn render_yaml(v: &Value) -> String {
+    serde_saphyr::to_string(v).expect("JSON values always render as YAML")
 }
 
 /// The ARN of the EBS key's alias. EC2 accepts an alias ARN wherever a key id is expected, so

@@ -211,14 +211,21 @@ pub fn secret_arns(s: &Service) -> Vec<String> {
     set.into_iter().cloned().collect()
 }
 
-/// Namespaces holding services, sorted.
+/// Namespaces of applications, sorted: those holding services and those GitOps teams deploy
+/// to. Each is restricted and denies ingress by default.
 pub fn namespaces(p: &Platform) -> Vec<String> {
-    let set: BTreeSet<&String> = p.services.iter().map(|s| &s.namespace).collect();
+    let teams = p.gitops.iter().flat_map(|g| &g.teams);
+    let set: BTreeSet<&String> = p
+        .services
+        .iter()
+        .map(|s| &s.namespace)
+        .chain(teams.flat_map(|t| &t.namespaces))
+        .collect();
     set.into_iter().cloned().collect()
 }
 
 pub fn files(p: &Platform) -> Vec<ManifestFile> {
-    if p.services.is_empty() {
+    if namespaces(p).is_empty() {
         return Vec::new();
     }
     let mut files: Vec<ManifestFile> = p

@@ -1,4 +1,5 @@
-//! `plinth synth`: CloudFormation templates and `synth.json`, written atomically.
+//! `plinth synth`: CloudFormation templates, Kubernetes manifests and `synth.json`, and on
+//! request the GitOps repository layout; each directory is written atomically.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,14 +18,24 @@ pub enum Which<'a> {
     All,
 }
 
-/// Synthesizes the spec at `path` into `out`: by default `plinth.out/<environment>`, where
-/// the environment is the one chosen with `--environment` or else `metadata.environment`.
-/// With every environment, each goes to `<out>/<environment>` (default `plinth.out/…`), and
-/// nothing is written unless all of them are valid.
-pub fn run(path: &Path, which: Which<'_>, out: Option<&Path>, style: Style) -> Outcome {
+/// Where to write.
+#[derive(Debug, Clone, Copy)]
+pub struct Dirs<'a> {
+    /// The output directory, when given.
+    pub out: Option<&'a Path>,
+    /// The GitOps layout's directory, when asked for.
+    pub gitops: Option<&'a Path>,
+}
+
+/// Synthesizes the spec at `path` into `dirs.out`: by default `plinth.out/<environment>`,
+/// where the environment is the one chosen with `--environment` or else
+/// `metadata.environment`; and the GitOps layout into `dirs.gitops` when given. With every
+/// environment, each goes to `<dir>/<environment>` (default `plinth.out/…`), and nothing is
+/// written unless all of them are valid.
+pub fn run(path: &Path, which: Which<'_>, dirs: Dirs<'_>, style: Style) -> Outcome {
     let environment = match which {
         Which::One(environment) => environment,
-        Which::All => return run_all(path, out, style),
+        Which::All => return run_all(path, dirs, style),
     };
     let Some((_, loaded)) = super::load_and_report(path, environment, style) else {
         return Outcome::BadInput;
@@ -37,14 +48,26 @@ pub fn run(path: &Path, which: Which<'_>, out: Option<&Path>, style: Style) -> O
         );
         return Outcome::BadInput;
     };
-    let out = out.map_or_else(
+    let out = dirs.out.map_or_else(
         || Path::new("plinth.out").join(environment.unwrap_or(&platform.metadata.environment)),
         Path::to_path_buf,
     );
-    write(&platform, &out)
+    if dirs.gitops.is_some() && platform.gitops.is_none() {
+        err!(
+            "error: {} has no `gitops` section, so there is no layout for --gitops; nothing written",
+            path.display()
+        );
+        return Outcome::BadInput;
+    }
+    if let Some(gitops) = dirs.gitops
+        && overlaps(&out, gitops)
+    {
+        return overlap_error(&out, gitops);
+    }
+    write(&platform, &out, dirs.gitops)
 }
 
-fn run_all(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
+fn run_all(path: &Path, dirs: Dirs<'_>, style: Style) -> Outcome {
     let file = match super::read_spec(path) {
         Ok(f) => f,
         Err(e) => {
@@ -78,13 +101,40 @@ fn run_all(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
         );
         return Outcome::BadInput;
     }
-    let base = out.unwrap_or(Path::new("plinth.out"));
-    for (name, loaded) in &each.environments {
-        let platform = loaded
-            .platform
-            .as_ref()
-            .expect("an environment without errors has a platform");
-        if let outcome @ (Outcome::Failure | Outcome::BadInput) = write(platform, &base.join(name))
+    let base = dirs.out.unwrap_or(Path::new("plinth.out"));
+    let platforms: Vec<(&String, &Platform)> = each
+        .environments
+        .iter()
+        .map(|(name, loaded)| {
+            let platform = loaded
+                .platform
+                .as_ref()
+                .expect("an environment without errors has a platform");
+            (name, platform)
+        })
+        .collect();
+    if let Some(gitops) = dirs.gitops {
+        let without: Vec<&str> = platforms
+            .iter()
+            .filter(|(_, p)| p.gitops.is_none())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if !without.is_empty() {
+            err!(
+                "error: environment {} of {} has no `gitops` section, so there is no layout for --gitops; nothing written",
+                without.join(", "),
+                path.display()
+            );
+            return Outcome::BadInput;
+        }
+        if overlaps(base, gitops) {
+            return overlap_error(base, gitops);
+        }
+    }
+    for (name, platform) in platforms {
+        let gitops = dirs.gitops.map(|d| d.join(name));
+        if let outcome @ (Outcome::Failure | Outcome::BadInput) =
+            write(platform, &base.join(name), gitops.as_deref())
         {
             return outcome;
         }
@@ -92,8 +142,23 @@ fn run_all(path: &Path, out: Option<&Path>, style: Style) -> Outcome {
     Outcome::Success
 }
 
-/// Synthesizes one platform and writes it to `out` atomically, listing what was written.
-fn write(platform: &Platform, out: &Path) -> Outcome {
+/// Whether one directory is the other or inside it: writing one would replace the other.
+fn overlaps(a: &Path, b: &Path) -> bool {
+    a.starts_with(b) || b.starts_with(a)
+}
+
+fn overlap_error(out: &Path, gitops: &Path) -> Outcome {
+    err!(
+        "error: the GitOps directory {} and the output directory {} overlap; give --gitops a directory of its own",
+        gitops.display(),
+        out.display()
+    );
+    Outcome::BadInput
+}
+
+/// Synthesizes one platform and writes it to `out` atomically, and its GitOps layout to
+/// `gitops`, listing what was written.
+fn write(platform: &Platform, out: &Path, gitops: Option<&Path>) -> Outcome {
     let assembly = plinth_synth::synth(platform);
     let mut files: Vec<(PathBuf, String)> = assembly
         .stacks
@@ -139,5 +204,44 @@ fn write(platform: &Platform, out: &Path) -> Outcome {
         );
     }
     out!("  synth.json");
+    match gitops {
+        Some(dir) => write_layout(platform, &assembly, dir),
+        None => Outcome::Success,
+    }
+}
+
+/// Writes the GitOps layout of an assembly to `dir` atomically, listing what was written.
+fn write_layout(platform: &Platform, assembly: &plinth_synth::Assembly, dir: &Path) -> Outcome {
+    let layout = plinth_synth::gitops::layout(platform, &assembly.kubernetes)
+        .expect("a platform with `gitops` has a layout");
+    let files: Vec<(PathBuf, String)> = layout
+        .files
+        .iter()
+        .map(|f| (PathBuf::from(&f.path), f.to_yaml()))
+        .collect();
+    if let Err(e) = crate::output::write_dir(dir, &files) {
+        err!("error: cannot write {}: {e}", dir.display());
+        return Outcome::Failure;
+    }
+    let g = platform
+        .gitops
+        .as_ref()
+        .expect("a platform with a layout has `gitops`");
+    out!(
+        "wrote the GitOps layout of {} into {} (commit it to {} at {}/, revision {})",
+        assembly.manifest.platform,
+        dir.display(),
+        g.repository,
+        g.path,
+        g.revision
+    );
+    for f in &layout.files {
+        let what = match f.role {
+            plinth_synth::gitops::FileRole::Bootstrap => "bootstrap",
+            plinth_synth::gitops::FileRole::App => "application",
+            plinth_synth::gitops::FileRole::Manifests => "manifests",
+        };
+        out!("  {what:<12} {:>3} objects  {}", f.objects.len(), f.path);
+    }
     Outcome::Success
 }
