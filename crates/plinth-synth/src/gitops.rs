@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! {gitops.path}/
-//! ├── bootstrap/argocd.yaml   # applied by `plinth deploy --gitops`: cluster registration,
+//! ├── bootstrap/argocd.yaml   # applied before Argo CD syncs: cluster registration,
 //! │                           # Argo CD's permissions and settings, repositories, projects
 //! ├── bootstrap/root.yaml     # the app-of-apps, pointing at apps/
 //! ├── apps/                   # one Application per addon (Helm chart) and per workload

@@ -32,8 +32,8 @@ pub struct IdentityCenter {
     pub region: Option<String>,
 }
 
-/// GitOps delivery: `plinth synth --gitops DIR` writes a repository layout that Argo CD syncs,
-/// and `plinth deploy --gitops` applies only what Argo CD needs to take over.
+/// GitOps delivery: `plinth synth --gitops DIR` writes a repository layout that Argo CD syncs;
+/// applying its `bootstrap/` hands the cluster over to Argo CD.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GitOps {
