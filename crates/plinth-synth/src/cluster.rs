@@ -309,13 +309,7 @@ fn kms_key(
     description: &str,
     for_ebs: bool,
 ) -> String {
-    let mut statements = vec![json!({
-        "Sid": "AccountAdministration",
-        "Effect": "Allow",
-        "Principal": { "AWS": Expr::arn("iam::${AWS::AccountId}:root") },
-        "Action": "kms:*",
-        "Resource": "*",
-    })];
+    let mut statements = Vec::new();
     if for_ebs {
         statements.push(json!({
             "Sid": "UseThroughEc2",
@@ -334,23 +328,13 @@ fn kms_key(
     let alias = b.platform().names.kms_alias(purpose);
     let key = b.add(
         id,
-        Resource::new(
-            "AWS::KMS::Key",
-            json!({
-                "Description": format!("{description} ({alias})"),
-                "EnableKeyRotation": true,
-                "KeyPolicy": iam::document(statements),
-            }),
-        ),
+        iam::kms_key(&format!("{description} ({alias})"), statements),
         role("kms-key", "security"),
         None,
     );
     b.add(
         &format!("{id}Alias"),
-        Resource::new(
-            "AWS::KMS::Alias",
-            json!({ "AliasName": alias, "TargetKeyId": r(&key) }),
-        ),
+        iam::kms_alias(&alias, &key),
         role("kms-alias", "security"),
         None,
     );

@@ -1,6 +1,6 @@
 //! IAM building blocks shared by the stacks.
 
-use plinth_cfn::Expr;
+use plinth_cfn::{Expr, Resource};
 use serde_json::{Value, json};
 
 /// A trust policy letting an AWS service assume the role.
@@ -46,4 +46,33 @@ pub fn inline(name: &str, statements: Vec<Value>) -> Value {
     let mut policy = json!({ "PolicyName": name });
     policy["PolicyDocument"] = document(statements);
     policy
+}
+
+/// A customer-managed KMS key with rotation, administered by the account (IAM policies grant
+/// its use), plus `statements` for services that use it on the account's behalf.
+pub fn kms_key(description: &str, statements: Vec<Value>) -> Resource {
+    let mut policy = vec![json!({
+        "Sid": "AccountAdministration",
+        "Effect": "Allow",
+        "Principal": { "AWS": Expr::arn("iam::${AWS::AccountId}:root") },
+        "Action": "kms:*",
+        "Resource": "*",
+    })];
+    policy.extend(statements);
+    Resource::new(
+        "AWS::KMS::Key",
+        json!({
+            "Description": description,
+            "EnableKeyRotation": true,
+            "KeyPolicy": document(policy),
+        }),
+    )
+}
+
+/// An alias naming the key with logical id `key`.
+pub fn kms_alias(alias: &str, key: &str) -> Resource {
+    Resource::new(
+        "AWS::KMS::Alias",
+        json!({ "AliasName": alias, "TargetKeyId": Expr::r(key) }),
+    )
 }

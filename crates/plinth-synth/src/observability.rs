@@ -129,29 +129,16 @@ fn alertmanager_statements(b: &mut Builder<'_>, alerts: &Alerts) -> Vec<Value> {
         let alias = names.kms_alias("alerts");
         let key = b.add(
             "AlertsKey",
-            Resource::new(
-                "AWS::KMS::Key",
-                json!({
-                    "Description": format!("Encryption of the alerts topic ({alias})"),
-                    "EnableKeyRotation": true,
-                    "KeyPolicy": iam::document(vec![json!({
-                        "Sid": "AccountAdministration",
-                        "Effect": "Allow",
-                        "Principal": { "AWS": Expr::arn("iam::${AWS::AccountId}:root") },
-                        "Action": "kms:*",
-                        "Resource": "*",
-                    })]),
-                }),
+            iam::kms_key(
+                &format!("Encryption of the alerts topic ({alias})"),
+                Vec::new(),
             ),
             role("kms-key", "security"),
             None,
         );
         b.add(
             "AlertsKeyAlias",
-            Resource::new(
-                "AWS::KMS::Alias",
-                json!({ "AliasName": alias, "TargetKeyId": r(&key) }),
-            ),
+            iam::kms_alias(&alias, &key),
             role("kms-alias", "security"),
             None,
         );

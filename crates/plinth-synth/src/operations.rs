@@ -81,19 +81,9 @@ fn backup(b: &mut Builder<'_>, backup: &Backup) {
     let alias = format!("alias/{name}");
     let key = b.add(
         "BackupKey",
-        Resource::new(
-            "AWS::KMS::Key",
-            json!({
-                "Description": format!("Encryption of the backup vault {name}"),
-                "EnableKeyRotation": true,
-                "KeyPolicy": iam::document(vec![json!({
-                    "Sid": "AccountAdministration",
-                    "Effect": "Allow",
-                    "Principal": { "AWS": Expr::arn("iam::${AWS::AccountId}:root") },
-                    "Action": "kms:*",
-                    "Resource": "*",
-                })]),
-            }),
+        iam::kms_key(
+            &format!("Encryption of the backup vault {name}"),
+            Vec::new(),
         )
         .keep(Policy::Retain),
         role("kms-key", "backup"),
@@ -101,10 +91,7 @@ fn backup(b: &mut Builder<'_>, backup: &Backup) {
     );
     b.add(
         "BackupKeyAlias",
-        Resource::new(
-            "AWS::KMS::Alias",
-            json!({ "AliasName": alias, "TargetKeyId": r(&key) }),
-        ),
+        iam::kms_alias(&alias, &key),
         role("kms-alias", "backup"),
         None,
     );

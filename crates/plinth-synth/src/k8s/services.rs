@@ -656,25 +656,8 @@ fn nginx_ingress(p: &Platform, s: &Service, host: &str) -> Value {
             "true".to_owned(),
         ),
     ]);
-    let mut metadata = meta(p, s, &s.name, "ingress");
-    metadata["annotations"] = json!(annotations);
-    json!({
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
-        "metadata": metadata,
-        "spec": {
-            "ingressClassName": "nginx",
-            "tls": [{ "hosts": [host], "secretName": format!("{}-tls", s.name) }],
-            "rules": [{
-                "host": host,
-                "http": { "paths": [{
-                    "path": "/",
-                    "pathType": "Prefix",
-                    "backend": { "service": { "name": s.name, "port": { "name": PORT_NAME } } },
-                }] },
-            }],
-        },
-    })
+    let tls = json!({ "hosts": [host], "secretName": format!("{}-tls", s.name) });
+    ingress(p, s, host, "nginx", &annotations, &tls)
 }
 
 /// An internet-facing ALB for a public service: HTTPS with the ACM certificate the services
@@ -704,6 +687,19 @@ fn alb_ingress(p: &Platform, s: &Service, host: &str) -> Value {
         ),
         ("alb.ingress.kubernetes.io/tags", resource_tags(p, s)),
     ]);
+    ingress(p, s, host, "alb", &annotations, &json!({ "hosts": [host] }))
+}
+
+/// The Ingress of a public service: every path of `host` to the service's port, through the
+/// ingress class, with its annotations and TLS entry.
+fn ingress(
+    p: &Platform,
+    s: &Service,
+    host: &str,
+    class: &str,
+    annotations: &BTreeMap<&str, String>,
+    tls: &Value,
+) -> Value {
     let mut metadata = meta(p, s, &s.name, "ingress");
     metadata["annotations"] = json!(annotations);
     json!({
@@ -711,8 +707,8 @@ fn alb_ingress(p: &Platform, s: &Service, host: &str) -> Value {
         "kind": "Ingress",
         "metadata": metadata,
         "spec": {
-            "ingressClassName": "alb",
-            "tls": [{ "hosts": [host] }],
+            "ingressClassName": class,
+            "tls": [tls],
             "rules": [{
                 "host": host,
                 "http": { "paths": [{
