@@ -145,6 +145,46 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Show what deploy would change: CloudFormation change sets per stack.
+    Plan {
+        /// The platform spec.
+        spec: PathBuf,
+        #[command(flatten)]
+        cloud: commands::cloud::CloudArgs,
+        /// `json` prints a plan file for `plinth deploy --plan` (its change sets are kept).
+        #[arg(long, short = 'o', value_enum, default_value_t = commands::cloud::TableOrJson::Table)]
+        output: commands::cloud::TableOrJson,
+    },
+    /// Deploy the platform: stacks in dependency order, then the Kubernetes waves.
+    Deploy {
+        /// The platform spec.
+        spec: PathBuf,
+        #[command(flatten)]
+        cloud: commands::cloud::CloudArgs,
+        #[command(flatten)]
+        deploy: commands::deploy::DeployArgs,
+    },
+    /// Show the platform's stacks, their states and outputs.
+    Status {
+        /// The platform spec.
+        spec: PathBuf,
+        #[command(flatten)]
+        cloud: commands::cloud::CloudArgs,
+        /// Output format.
+        #[arg(long, short = 'o', value_enum, default_value_t = commands::cloud::TableOrJson::Table)]
+        output: commands::cloud::TableOrJson,
+    },
+    /// Delete the platform: Kubernetes load balancers and nodes first, then the stacks in
+    /// reverse order, then leftovers in the VPC.
+    Destroy {
+        /// The platform spec.
+        spec: PathBuf,
+        #[command(flatten)]
+        cloud: commands::cloud::CloudArgs,
+        /// Delete; without it destroy only lists what would go.
+        #[arg(long)]
+        approve: bool,
+    },
 }
 
 /// What `plinth import` converts.
@@ -264,6 +304,26 @@ fn main() -> ExitCode {
         }
         Command::Completions { shell } => commands::completions::run(shell),
         Command::Man { out } => commands::man::run(out.as_deref()),
+        Command::Plan {
+            spec,
+            cloud,
+            output,
+        } => commands::plan::run(&spec, env, &cloud, output, style),
+        Command::Deploy {
+            spec,
+            cloud,
+            deploy,
+        } => commands::deploy::run(&spec, env, &cloud, &deploy, style),
+        Command::Status {
+            spec,
+            cloud,
+            output,
+        } => commands::status::run(&spec, env, &cloud, output, style),
+        Command::Destroy {
+            spec,
+            cloud,
+            approve,
+        } => commands::destroy::run(&spec, env, &cloud, approve, style),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

@@ -1,13 +1,18 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod cloud;
 pub mod completions;
 pub mod cost;
+pub mod deploy;
+pub mod destroy;
 pub mod diff;
 pub mod graph;
 pub mod import;
 pub mod man;
+pub mod plan;
 pub mod schema;
+pub mod status;
 pub mod synth;
 pub mod validate;
 
