@@ -316,27 +316,13 @@ pub async fn deploy(
     })
     .await;
     let mut deployed = Deployed::default();
-    let mut first_error = None;
-    let mut not_attempted = 0;
-    for (i, r) in results.into_iter().enumerate() {
-        match r {
-            Some(Ok((o, changed))) => {
-                if changed {
-                    deployed.changed.push(target.stacks[i].name.clone());
-                }
-                deployed.stacks.insert(target.stacks[i].name.clone(), o);
-            }
-            Some(Err(e)) => {
-                first_error.get_or_insert(e);
-            }
-            None => not_attempted += 1,
+    for (i, (o, changed)) in settled(results)? {
+        if changed {
+            deployed.changed.push(target.stacks[i].name.clone());
         }
+        deployed.stacks.insert(target.stacks[i].name.clone(), o);
     }
-    match first_error {
-        Some(e) => Err(e),
-        None if not_attempted > 0 => Err(DeployError::NotAttempted(not_attempted)),
-        None => Ok(deployed),
-    }
+    Ok(deployed)
 }
 
 async fn deploy_stack(
@@ -622,20 +608,33 @@ where
     })
     .await;
     let mut out = Destroyed::default();
+    for (i, deleted) in settled(results)? {
+        let s = &target.stacks[i];
+        if deleted {
+            out.deleted.push(s.name.clone());
+            out.retained.extend(
+                s.retained
+                    .iter()
+                    .map(|(id, kind)| format!("{}: {id} ({kind})", s.name)),
+            );
+        } else {
+            out.absent.push(s.name.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The results of a graph run as (node, value), or its first error; nodes that never started
+/// because of it count as not attempted when nothing else failed.
+fn settled<T>(
+    results: Vec<Option<Result<T, DeployError>>>,
+) -> Result<Vec<(usize, T)>, DeployError> {
+    let mut done = Vec::with_capacity(results.len());
     let mut first_error = None;
     let mut not_attempted = 0;
     for (i, r) in results.into_iter().enumerate() {
-        let s = &target.stacks[i];
         match r {
-            Some(Ok(true)) => {
-                out.deleted.push(s.name.clone());
-                out.retained.extend(
-                    s.retained
-                        .iter()
-                        .map(|(id, kind)| format!("{}: {id} ({kind})", s.name)),
-                );
-            }
-            Some(Ok(false)) => out.absent.push(s.name.clone()),
+            Some(Ok(v)) => done.push((i, v)),
             Some(Err(e)) => {
                 first_error.get_or_insert(e);
             }
@@ -645,7 +644,7 @@ where
     match first_error {
         Some(e) => Err(e),
         None if not_attempted > 0 => Err(DeployError::NotAttempted(not_attempted)),
-        None => Ok(out),
+        None => Ok(done),
     }
 }
 
