@@ -12,10 +12,22 @@ What moto does not model, and this test therefore does not claim:
 - EKS, MSK and Secrets Manager resources in CloudFormation are skipped by moto, so the cluster,
   data and bindings stacks are not deployed here (their templates are checked by cfn-lint and
   snapshots; their deploy paths by the aws-smithy-mocks tests).
-- moto's change sets carry no outputs; plinth reads outputs with DescribeStacks, which moto
-  fills in once the stack exists.
+- moto never fills in the outputs of a stack created or updated through a change set (its
+  execute_change_set applies the resources but does not rebuild the stack's output map), and
+  DescribeStacks shows none either. Outputs are therefore not checked here; reading them (the
+  templates bucket, the cluster endpoint) is covered by the aws-smithy-mocks tests, and this
+  test finds the templates bucket through the stack's resources instead.
+- moto's change sets name the resources that change but not which properties (no Details), so
+  the property column of the plan is covered by the aws-smithy-mocks tests, not here.
+- moto skips updates of resource types it has no update handler for, AWS::Logs::LogGroup among
+  them, so after the update the test checks the stack's template, not the log group itself.
+- moto has no delete handler for NAT gateways or internet gateways in CloudFormation, so
+  DeleteStack of the network stack fails with DependencyViolation for the VPC (and moto drops
+  the stack record anyway). The test checks how plinth reports that failure and that destroy
+  resumes afterwards; it cannot check that the VPC is gone.
 - moto creates resources synchronously, so progress lines show no intermediate states.
 """
+import json
 import os
 import re
 import shutil
@@ -45,7 +57,7 @@ def free_port() -> int:
 def start_moto(venv_bin: Path, port: int) -> subprocess.Popen:
     server = shutil.which("moto_server", path=str(venv_bin)) or shutil.which("moto_server")
     if not server:
-        sys.exit("moto_server not found: install moto[server] (scripts/requirements.txt)")
+        sys.exit("moto_server not found: install moto[server] (scripts/requirements-e2e.txt)")
     proc = subprocess.Popen(
         [server, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
@@ -129,9 +141,8 @@ def main():
               "subnets spread over eu-west-1a and eu-west-1b")
         nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NatGateways"]
         check(len(nats) == 1, f"one shared NAT gateway (found {len(nats)})")
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[NETWORK].get("Outputs", [])}
-        check(outputs.get("VpcId") == vpc, "the VpcId output names that VPC")
-        bucket = {o["OutputKey"]: o["OutputValue"] for o in stacks[BOOTSTRAP]["Outputs"]}["TemplatesBucketName"]
+        bucket = cfn.describe_stack_resource(StackName=BOOTSTRAP, LogicalResourceId="TemplatesBucket")[
+            "StackResourceDetail"]["PhysicalResourceId"]
         s3.head_bucket(Bucket=bucket)
         check(True, f"bootstrap bucket {bucket} exists")
         groups = logs.describe_log_groups()["logGroups"]
@@ -158,32 +169,40 @@ def main():
 
         print("== update: flow-log retention 90 -> 30 days")
         out = plinth.run("plan", spec=spec)
-        check(re.search(r"~ \w*FlowLog\w*\s+AWS::Logs::LogGroup.*RetentionInDays", out) is not None,
-              "plan shows the log group's RetentionInDays changing in place")
+        check(re.search(r"~ \w*FlowLog\w*\s+AWS::Logs::LogGroup", out) is not None,
+              "plan shows the log group changing in place")
         plinth.run("plan", "-o", "json", spec=spec)
         (work / "plan2.json").write_text(plinth.stdout)
         out = plinth.run("deploy", "--approve", "--plan", str(work / "plan2.json"), spec=spec)
         check("stacks changed: " + NETWORK in out, "deploy --plan executed the saved change set")
-        flow = [g for g in logs.describe_log_groups()["logGroups"] if "flow" in g["logGroupName"].lower()]
-        check(flow[0].get("retentionInDays") == 30, "the flow-log group now keeps 30 days")
+        body = cfn.get_template(StackName=NETWORK)["TemplateBody"]
+        body = body if isinstance(body, dict) else json.loads(body)
+        check(body["Resources"]["FlowLogGroup"]["Properties"]["RetentionInDays"] == 30,
+              "the stack now holds the template with 30 days")
         check(cfn.describe_stacks(StackName=NETWORK)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE",
               "network stack UPDATE_COMPLETE")
 
         print("== status")
         out = plinth.run("status", spec=spec)
-        check(NETWORK in out and "UPDATE_COMPLETE" in out and vpc in out,
-              "status shows the stack state and its VpcId output")
+        check(NETWORK in out and "UPDATE_COMPLETE" in out, "status shows the stack and its state")
 
         print("== destroy")
         out = plinth.run("destroy", spec=spec)
         check(cfn.describe_stacks(StackName=NETWORK)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE",
               "destroy without --approve deletes nothing")
+        # moto cannot delete this stack (see the module docstring): its DeleteStack answers
+        # DependencyViolation for the VPC. That exercises destroy's failure path for real.
+        out = plinth.run("destroy", "--approve", spec=spec, expect=1)
+        check("DependencyViolation" in out and f"plinth destroy {spec} --approve" in out,
+              "a failed delete is reported with the service's reason and the command to run next")
+        check(cfn.describe_stacks(StackName=BOOTSTRAP)["Stacks"][0]["StackStatus"] != "DELETE_COMPLETE",
+              "the bootstrap stack is kept while a stack that needs it failed to delete")
+        # moto dropped the network stack with its failed delete; running destroy again resumes
+        # with what is left.
         plinth.run("destroy", "--approve", spec=spec)
         live = [s["StackName"] for s in cfn.list_stacks()["StackSummaries"]
                 if s["StackStatus"] != "DELETE_COMPLETE"]
-        check(live == [], "no stack left")
-        check(not [v for v in ec2.describe_vpcs()["Vpcs"] if v["CidrBlock"] == "172.20.0.0/18"],
-              "the VPC is gone")
+        check(live == [], "destroy resumed and no stack is left")
         out = plinth.run("destroy", "--approve", spec=spec)
         check("nothing to destroy" in out, "destroying again is a no-op")
         print("\ne2e against moto server: all checks passed")

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::Template;
+use crate::{Resource, Template};
 
 /// Everything a template refers to.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -32,6 +32,15 @@ pub fn collect(template: &Template) -> References {
         walk(c, &mut out);
     }
     out
+}
+
+/// The logical ids and parameters one resource waits for: what its properties name through
+/// `Ref`, `GetAtt` or `Sub`, and its `DependsOn`.
+pub fn of_resource(resource: &Resource) -> BTreeSet<String> {
+    let mut out = References::default();
+    walk(&resource.properties, &mut out);
+    out.local.extend(resource.depends_on.iter().cloned());
+    out.local
 }
 
 /// The references that resolve to nothing in `template` (pseudo parameters excluded).

@@ -69,8 +69,10 @@ pub struct Cloud {
     pub s3: aws_sdk_s3::Client,
     /// STS, for the caller's account.
     pub sts: aws_sdk_sts::Client,
-    /// EC2, for leftovers after destroy.
-    pub ec2: aws_sdk_ec2::Client,
+    /// The Resource Groups Tagging API, to find what controllers left tagged for the cluster.
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
+    /// Cloud Control, to delete those leftovers by resource type and id.
+    pub cloudcontrol: aws_sdk_cloudcontrol::Client,
     /// The region.
     pub region: String,
     /// Time between status polls.
@@ -116,7 +118,8 @@ impl Cloud {
             cfn: cfn::Client::new(&config),
             s3: aws_sdk_s3::Client::from_conf(s3),
             sts: aws_sdk_sts::Client::new(&config),
-            ec2: aws_sdk_ec2::Client::new(&config),
+            tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
+            cloudcontrol: aws_sdk_cloudcontrol::Client::new(&config),
             region,
             poll: Duration::from_secs(5),
             credentials: config.credentials_provider(),

@@ -1,44 +1,57 @@
 //! What destroy removes that CloudFormation did not create: before the cluster stack goes, the
 //! load balancers and nodes controllers made (through Kubernetes); before the network stack
-//! goes, network interfaces and security groups left in the VPC. Anything that cannot be
-//! removed is reported, never silently skipped.
+//! goes, network interfaces and security groups that controllers tagged for the cluster and
+//! left in the VPC (found with the Resource Groups Tagging API, deleted through Cloud Control).
+//! Anything that cannot be removed is reported, never silently skipped.
 
 use std::sync::Arc;
 
-use aws_sdk_ec2::types::Filter;
+use aws_sdk_cloudcontrol::types::OperationStatus;
+use aws_sdk_resourcegroupstagging::types::TagFilter;
 
 use crate::aws::{AwsError, Cloud};
 use crate::engine::{Progress, Reporter};
 use crate::plan::Observed;
 use crate::target::Target;
 
+/// The tags controllers put on what they create for a cluster, by resource type: the Load
+/// Balancer Controller tags its security groups `elbv2.k8s.aws/cluster: NAME`
+/// (<https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/security_groups/>),
+/// the VPC CNI tags the network interfaces it attaches `cluster.k8s.amazonaws.com/name: NAME`
+/// (<https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/eni-and-ip-target.md>).
+pub const LEFTOVER_TAGS: &[(&str, &str, &str)] = &[
+    (
+        "ec2:security-group",
+        "AWS::EC2::SecurityGroup",
+        "elbv2.k8s.aws/cluster",
+    ),
+    (
+        "ec2:network-interface",
+        "AWS::EC2::NetworkInterface",
+        "cluster.k8s.amazonaws.com/name",
+    ),
+];
+
 /// Cleanup hooks for one destroy.
 #[derive(Clone)]
 pub struct Cleanup {
     cloud: Cloud,
-    vpc_id: Option<String>,
+    cluster_name: Option<String>,
     cluster: Option<crate::kubernetes::ClusterAccess>,
     reporter: Arc<dyn Reporter>,
 }
 
 impl Cleanup {
-    /// Reads what cleanup needs from the stacks' outputs.
+    /// Reads what cleanup needs from the target and the stacks' outputs.
     pub fn new(
         cloud: &Cloud,
         target: &Target,
         observed: &[Observed],
         reporter: Arc<dyn Reporter>,
     ) -> Self {
-        let output = |alias: &str, key: &str| {
-            target
-                .stacks
-                .iter()
-                .position(|s| s.alias == alias)
-                .and_then(|i| observed[i].outputs.get(key).cloned())
-        };
         Self {
             cloud: cloud.clone(),
-            vpc_id: output("network", "VpcId"),
+            cluster_name: target.cluster_name.clone(),
             cluster: crate::kubernetes::ClusterAccess::from_outputs(
                 &observed
                     .iter()
@@ -56,93 +69,119 @@ impl Cleanup {
     pub async fn before_delete(&self, alias: &str) {
         match alias {
             "cluster" => {
-                if let Some(access) = &self.cluster {
-                    match crate::kubernetes::drain_for_destroy(&self.cloud, access, &*self.reporter)
-                        .await
-                    {
-                        Ok(()) => {}
-                        Err(e) => self.note(format!(
-                            "could not clean up inside the cluster ({e}); load balancers or \
-                             nodes it created may remain"
-                        )),
-                    }
+                if let Some(access) = &self.cluster
+                    && let Err(e) =
+                        crate::kubernetes::drain_for_destroy(&self.cloud, access, &*self.reporter)
+                            .await
+                {
+                    self.note(format!(
+                        "could not clean up inside the cluster ({e}); load balancers or \
+                         nodes it created may remain"
+                    ));
                 }
             }
             "network" => {
-                if let Some(vpc) = self.vpc_id.clone()
-                    && let Err(e) = self.vpc_leftovers(&vpc).await
-                {
-                    self.note(format!("could not look for leftovers in {vpc}: {e}"));
+                if let Some(cluster) = self.cluster_name.clone() {
+                    for (tag_type, cfn_type, key) in LEFTOVER_TAGS {
+                        if let Err(e) = self.leftovers(tag_type, cfn_type, key, &cluster).await {
+                            self.note(format!("could not look for leftovers tagged {key}: {e}"));
+                        }
+                    }
                 }
             }
             _ => {}
         }
     }
 
-    /// Deletes detached network interfaces and non-default security groups left in the VPC
-    /// (by the VPC CNI, the Load Balancer Controller or Karpenter) so the VPC can be deleted.
-    async fn vpc_leftovers(&self, vpc: &str) -> Result<(), AwsError> {
-        let enis = self
-            .cloud
-            .ec2
-            .describe_network_interfaces()
-            .filters(Filter::builder().name("vpc-id").values(vpc).build())
-            .filters(Filter::builder().name("status").values("available").build())
-            .send()
-            .await
-            .map_err(|e| AwsError::sdk("list network interfaces", &e))?;
-        for eni in enis.network_interfaces.unwrap_or_default() {
-            let Some(id) = eni.network_interface_id else {
-                continue;
-            };
-            match self
+    /// Deletes every resource of `tag_type` tagged `key: cluster`.
+    async fn leftovers(
+        &self,
+        tag_type: &str,
+        cfn_type: &str,
+        key: &str,
+        cluster: &str,
+    ) -> Result<(), AwsError> {
+        let mut ids = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
                 .cloud
-                .ec2
-                .delete_network_interface()
-                .network_interface_id(&id)
+                .tagging
+                .get_resources()
+                .resource_type_filters(tag_type)
+                .tag_filters(TagFilter::builder().key(key).values(cluster).build())
+                .set_pagination_token(token.take())
                 .send()
                 .await
-            {
-                Ok(_) => self.note(format!("deleted leftover network interface {id}")),
-                Err(e) => self.note(format!(
-                    "could not delete network interface {id}: {}",
-                    AwsError::sdk("delete", &e).message
-                )),
+                .map_err(|e| AwsError::sdk("find tagged resources", &e))?;
+            ids.extend(
+                page.resource_tag_mapping_list()
+                    .iter()
+                    .filter_map(|m| m.resource_arn())
+                    .filter_map(|arn| arn.rsplit('/').next())
+                    .map(str::to_owned),
+            );
+            match page.pagination_token {
+                Some(t) if !t.is_empty() => token = Some(t),
+                _ => break,
             }
         }
-        let groups = self
-            .cloud
-            .ec2
-            .describe_security_groups()
-            .filters(Filter::builder().name("vpc-id").values(vpc).build())
-            .send()
-            .await
-            .map_err(|e| AwsError::sdk("list security groups", &e))?;
-        for g in groups.security_groups.unwrap_or_default() {
-            let made_by_controller = g.tags().iter().any(|t| {
-                let k = t.key().unwrap_or_default();
-                k == "elbv2.k8s.aws/cluster" || k.starts_with("kubernetes.io/cluster/")
-            });
-            if !made_by_controller || g.group_name() == Some("default") {
-                continue;
-            }
-            let Some(id) = g.group_id else { continue };
-            match self
-                .cloud
-                .ec2
-                .delete_security_group()
-                .group_id(&id)
-                .send()
-                .await
-            {
-                Ok(_) => self.note(format!("deleted leftover security group {id}")),
-                Err(e) => self.note(format!(
-                    "could not delete security group {id}: {}",
-                    AwsError::sdk("delete", &e).message
-                )),
+        for id in ids {
+            match self.delete(cfn_type, &id).await {
+                Ok(()) => self.note(format!("deleted leftover {cfn_type} {id}")),
+                Err(e) => self.note(format!("could not delete {cfn_type} {id}: {}", e.message)),
             }
         }
         Ok(())
+    }
+
+    /// Deletes one resource through Cloud Control and waits for the request to finish.
+    async fn delete(&self, cfn_type: &str, id: &str) -> Result<(), AwsError> {
+        let started = self
+            .cloud
+            .cloudcontrol
+            .delete_resource()
+            .type_name(cfn_type)
+            .identifier(id)
+            .send()
+            .await
+            .map_err(|e| AwsError::sdk("delete", &e))?;
+        let mut event = started.progress_event;
+        loop {
+            let Some(e) = &event else {
+                return Err(AwsError::other(
+                    "delete",
+                    "Cloud Control returned no progress",
+                ));
+            };
+            match e.operation_status() {
+                Some(OperationStatus::Success) => return Ok(()),
+                Some(OperationStatus::Failed | OperationStatus::CancelComplete) => {
+                    return Err(AwsError::other(
+                        "delete",
+                        e.status_message().unwrap_or("the request failed"),
+                    ));
+                }
+                _ => {}
+            }
+            let Some(token) = e.request_token() else {
+                return Err(AwsError::other(
+                    "delete",
+                    "Cloud Control returned no request token",
+                ));
+            };
+            let token = token.to_owned();
+            tokio::time::sleep(self.cloud.poll).await;
+            event = self
+                .cloud
+                .cloudcontrol
+                .get_resource_request_status()
+                .request_token(token)
+                .send()
+                .await
+                .map_err(|e| AwsError::sdk("read the delete request", &e))?
+                .progress_event;
+        }
     }
 
     fn note(&self, text: String) {

@@ -82,14 +82,15 @@ pub enum DeployError {
         actual: String,
     },
     /// A stack failed; `cause` is the first resource that failed.
-    #[error("{stack} failed ({status}){}", cause_text(.cause.as_ref()))]
+    #[error("{stack} failed ({status}){}", cause_text(.cause.as_deref()))]
     StackFailed {
         /// The stack.
         stack: String,
         /// Its final status.
         status: String,
-        /// The root cause from the stack events, when one was found.
-        cause: Option<Event>,
+        /// The root cause from the stack events, when one was found (boxed: an event is
+        /// large, and every result carries room for the largest error).
+        cause: Option<Box<Event>>,
     },
     /// plinth will not act on a stack in this state.
     #[error("{stack}: {reason}")]
@@ -515,7 +516,7 @@ async fn failed(cloud: &Cloud, stack: &str, token: &str, o: Observed) -> DeployE
     DeployError::StackFailed {
         stack: stack.to_owned(),
         status: o.status.unwrap_or_else(|| "DELETE_COMPLETE".to_owned()),
-        cause: root_cause(&events).cloned(),
+        cause: root_cause(&events).cloned().map(Box::new),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod graph;
 pub mod kubernetes;
 pub mod plan;
 pub mod target;
+pub mod timeline;
 
 pub use aws::{Cloud, Connect};
 pub use engine::{DeployError, Progress, Reporter};

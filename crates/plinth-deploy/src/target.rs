@@ -47,6 +47,9 @@ pub struct Target {
     pub tags: BTreeMap<String, String>,
     /// The Kubernetes manifests, by wave.
     pub kubernetes: Vec<plinth_synth::k8s::ManifestFile>,
+    /// The EKS cluster's name, as its template sets it; destroy looks for what controllers
+    /// left tagged with it.
+    pub cluster_name: Option<String>,
 }
 
 /// A stack selection names a stack the platform does not have.
@@ -94,6 +97,14 @@ impl Target {
                 ("plinth:environment".to_owned(), m.environment.clone()),
             ]),
             kubernetes: assembly.kubernetes.clone(),
+            cluster_name: assembly.stacks.iter().find_map(|s| {
+                s.template
+                    .resources
+                    .values()
+                    .find(|r| r.kind == "AWS::EKS::Cluster")
+                    .and_then(|r| r.properties.get("Name")?.as_str())
+                    .map(str::to_owned)
+            }),
         }
     }
 

@@ -165,8 +165,14 @@ fn cloud(cfn: Client) -> Cloud {
                 .region(region.clone())
                 .build(),
         ),
-        ec2: aws_sdk_ec2::Client::from_conf(
-            aws_sdk_ec2::Config::builder()
+        tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+            aws_sdk_resourcegroupstagging::Config::builder()
+                .behavior_version(behavior)
+                .region(region.clone())
+                .build(),
+        ),
+        cloudcontrol: aws_sdk_cloudcontrol::Client::from_conf(
+            aws_sdk_cloudcontrol::Config::builder()
                 .behavior_version(behavior)
                 .region(region)
                 .build(),

@@ -319,13 +319,14 @@ async fn waves_apply_in_order_wait_for_readiness_and_prune() {
         let inventory: Vec<Value> =
             serde_json::from_str(s.objects[INVENTORY]["data"]["objects"].as_str().unwrap())
                 .unwrap();
+        // The namespace, the Application, the ConfigMap and the Deployment.
         assert_eq!(
             inventory.len(),
-            5,
+            4,
             "the new inventory lists what was applied"
         );
         assert_eq!(applied.pruned.len(), 1);
-        assert_eq!(applied.changed.len(), 5);
+        assert_eq!(applied.changed.len(), 4);
     }
 
     // The same manifests again: nothing changes, nothing is pruned.

@@ -154,6 +154,10 @@ enum Command {
         /// `json` prints a plan file for `plinth deploy --plan` (its change sets are kept).
         #[arg(long, short = 'o', value_enum, default_value_t = commands::cloud::TableOrJson::Table)]
         output: commands::cloud::TableOrJson,
+        /// Estimate how long a first deploy takes, one stack at a time against plinth's
+        /// parallel order, from typical creation times; contacts nothing.
+        #[arg(long)]
+        timeline: bool,
     },
     /// Deploy the platform: stacks in dependency order, then the Kubernetes waves.
     Deploy {
@@ -306,8 +310,15 @@ fn main() -> ExitCode {
         Command::Man { out } => commands::man::run(out.as_deref()),
         Command::Plan {
             spec,
+            output,
+            timeline: true,
+            ..
+        } => commands::plan::timeline(&spec, env, output, style),
+        Command::Plan {
+            spec,
             cloud,
             output,
+            timeline: false,
         } => commands::plan::run(&spec, env, &cloud, output, style),
         Command::Deploy {
             spec,

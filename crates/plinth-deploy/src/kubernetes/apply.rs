@@ -40,6 +40,7 @@ pub struct ApplyOptions {
 
 /// An object plinth applies, by identity.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ObjectRef {
     /// `group/version` or `v1`.
     pub api_version: String,

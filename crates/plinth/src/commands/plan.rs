@@ -90,6 +90,43 @@ pub fn run(
     }
 }
 
+/// Prints the estimate of a first deploy (`--timeline`): pure, nothing is contacted.
+pub fn timeline(
+    path: &Path,
+    environment: Option<&str>,
+    output: TableOrJson,
+    style: Style,
+) -> Outcome {
+    let Some((_, loaded)) = super::load_and_report(path, environment, style) else {
+        return Outcome::BadInput;
+    };
+    let Some(platform) = loaded.platform else {
+        err!(
+            "{} is invalid: {}",
+            path.display(),
+            crate::report::counts(&loaded.diagnostics)
+        );
+        return Outcome::BadInput;
+    };
+    let assembly = plinth_synth::synth(&platform);
+    match plinth_deploy::timeline::of_assembly(&assembly) {
+        Ok(t) => {
+            match output {
+                TableOrJson::Json => out!(
+                    "{}",
+                    serde_json::to_string_pretty(&t).expect("a timeline serializes")
+                ),
+                TableOrJson::Table => out!("{}", t.render().trim_end()),
+            }
+            Outcome::Success
+        }
+        Err(e) => {
+            err!("error: {e}");
+            Outcome::Failure
+        }
+    }
+}
+
 /// What would change in the cluster, by a server-side dry run of every wave; `None` when the
 /// cluster stack has no outputs yet.
 async fn kubernetes(
