@@ -1,12 +1,14 @@
 //! CloudFormation templates as data.
 //!
 //! A [`Template`] holds [`Resource`]s whose properties are JSON values built with typed
-//! intrinsics ([`Expr`]). Serialization is deterministic: every map is ordered. [`refs`] walks
+//! intrinsics ([`Expr`]). Serialization is deterministic: every map is ordered, JSON values included
+//! ([`sorted`]). [`refs`] walks
 //! a template for the references it makes, so tests and the planner can prove every `Ref`,
 //! `GetAtt`, `Sub` variable and `ImportValue` resolves.
 
 mod expr;
 pub mod refs;
+pub mod sorted;
 mod tags;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,13 +42,19 @@ pub struct Template {
     /// What the stack is.
     pub description: String,
     /// Template metadata (e.g. cfn-lint configuration with reasons).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "sorted::map"
+    )]
     pub metadata: BTreeMap<String, Value>,
     /// Parameters.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, Parameter>,
     /// Conditions.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "sorted::map"
+    )]
     pub conditions: BTreeMap<String, Value>,
     /// Resources by logical id.
     pub resources: BTreeMap<String, Resource>,
@@ -122,7 +130,10 @@ pub struct Parameter {
     #[serde(rename = "Type")]
     pub kind: String,
     /// Default value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted::option"
+    )]
     pub default: Option<Value>,
     /// Description.
     pub description: String,
@@ -142,6 +153,7 @@ pub struct Resource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     /// Resource properties.
+    #[serde(serialize_with = "sorted::value")]
     pub properties: Value,
     /// What happens to the physical resource when it leaves the template.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,7 +162,10 @@ pub struct Resource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_replace_policy: Option<Policy>,
     /// Resource metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted::option"
+    )]
     pub metadata: Option<Value>,
 }
 
@@ -216,6 +231,7 @@ pub struct Output {
     /// What it is.
     pub description: String,
     /// Its value.
+    #[serde(serialize_with = "sorted::value")]
     pub value: Value,
     /// Export, for other stacks to import.
     #[serde(skip_serializing_if = "Option::is_none")]

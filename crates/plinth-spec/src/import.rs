@@ -844,10 +844,8 @@ impl Cx {
                 str_at(c, "/karpenter/version")
             ),
         ));
-        let addons: Vec<String> = c["addons"]
-            .as_object()
+        let addons: Vec<String> = sorted_entries(&c["addons"])
             .into_iter()
-            .flatten()
             .map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or_default()))
             .collect();
         self.notes
@@ -861,10 +859,8 @@ impl Cx {
                 "no administrators or users; the identity that deploys is cluster admin".into(),
             ));
         }
-        let charts: Vec<String> = spec["addons"]
-            .as_object()
+        let charts: Vec<String> = sorted_entries(&spec["addons"])
             .into_iter()
-            .flatten()
             .map(|(k, v)| format!("{k} {}", str_at(v, "/version")))
             .collect();
         self.notes
@@ -886,10 +882,8 @@ impl Cx {
                 str_at(d, "/release").to_owned(),
             ));
         }
-        let components: Vec<String> = d["components"]
-            .as_object()
+        let components: Vec<String> = sorted_entries(&d["components"])
             .into_iter()
-            .flatten()
             .map(|(k, v)| format!("{} {k}", v["replicas"]))
             .collect();
         self.notes.assumed.push((
@@ -1223,4 +1217,14 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// The entries of an object in key order (none for anything else), whatever order
+/// `serde_json::Map` keeps in this build.
+fn sorted_entries(v: &Value) -> BTreeMap<&str, &Value> {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), v))
+        .collect()
 }

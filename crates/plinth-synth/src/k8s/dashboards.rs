@@ -12,6 +12,7 @@
 //!
 //! JSON model reference: <https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/>.
 
+use plinth_cfn::sorted::to_pretty_json;
 use plinth_spec::Platform;
 use serde_json::{Value, json};
 
@@ -163,7 +164,7 @@ pub fn config_maps(p: &Platform) -> Vec<Value> {
         .iter()
         .map(|d| {
             let file = format!("{}.json", d.uid);
-            let body = serde_json::to_string_pretty(&d.to_json()).expect("JSON renders");
+            let body = to_pretty_json(&d.to_json());
             let mut l = labels(p, "monitoring", "dashboard");
             l.insert(LABEL.to_owned(), "1".to_owned());
             json!({

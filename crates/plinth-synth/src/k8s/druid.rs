@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use plinth_cfn::sorted::{Sorted, SortedAll};
 use plinth_spec::Platform;
 use plinth_spec::model::Druid;
 use serde_json::{Value, json};
@@ -277,7 +278,7 @@ fn secret_provider_class(cx: &Ctx<'_>) -> Value {
         object(secret("admin"), "admin", &["username", "password"]),
         object(secret("system"), "system", &["username", "password"]),
     ];
-    let objects_yaml = serde_saphyr::to_string(&objects).expect("renders");
+    let objects_yaml = serde_saphyr::to_string(&SortedAll(&objects)).expect("renders");
     let synced: Vec<Value> = [
         (
             "metadata",
@@ -761,7 +762,7 @@ fn task_template(cx: &Ctx<'_>) -> Value {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": cx.meta(&cx.name("druid-task-template"), "config"),
-        "data": { "base.yaml": serde_saphyr::to_string(&template).expect("renders") },
+        "data": { "base.yaml": serde_saphyr::to_string(&Sorted(&template)).expect("renders") },
     })
 }
 

@@ -17,6 +17,7 @@ pub(crate) mod monitoring;
 pub mod observability;
 pub(crate) mod services;
 
+use plinth_cfn::sorted::Sorted;
 use plinth_spec::Platform;
 use serde::Serialize;
 use serde_json::Value;
@@ -128,7 +129,7 @@ pub fn yaml_stream(objects: &[Value]) -> String {
 }
 
 fn render_yaml(v: &Value) -> String {
-    serde_saphyr::to_string(v).expect("JSON values always render as YAML")
+    serde_saphyr::to_string(&Sorted(v)).expect("JSON values always render as YAML")
 }
 
 /// The ARN of the EBS key's alias. EC2 accepts an alias ARN wherever a key id is expected, so

@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 
+use plinth_cfn::sorted::SortedAll;
 use plinth_spec::Platform;
 use plinth_spec::model::{Alerts, Prometheus};
 use serde_json::{Value, json};
@@ -384,7 +385,7 @@ fn secret_provider_class(
     objects: &[Value],
     sync: Option<Value>,
 ) -> Value {
-    let objects_yaml = serde_saphyr::to_string(&objects).expect("renders");
+    let objects_yaml = serde_saphyr::to_string(&SortedAll(objects)).expect("renders");
     let mut spc = json!({
         "apiVersion": "secrets-store.csi.x-k8s.io/v1",
         "kind": "SecretProviderClass",

@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use plinth_cfn::sorted::SortedAll;
 use plinth_spec::Platform;
 use plinth_spec::model::{
     AcmeChallenge, Architecture, Exposure, IngressClass, LetsEncrypt, Service,
@@ -400,7 +401,7 @@ fn secret_provider_class(p: &Platform, s: &Service) -> Value {
         objects.push(object);
     }
     let objects_yaml =
-        serde_saphyr::to_string(&objects).expect("JSON values always render as YAML");
+        serde_saphyr::to_string(&SortedAll(&objects)).expect("JSON values always render as YAML");
     // A whole-string secret used by two variables is mounted once, under the first one's name.
     let file_of = |var: &String| -> String {
         let v = &s.secret_env[var];

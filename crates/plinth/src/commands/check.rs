@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
+use plinth_cfn::sorted::to_pretty_json;
 use plinth_insight::check::{self, Finding, Report, Severity, sarif};
 use plinth_spec::yaml::SpanIndex;
 use plinth_spec::{Diagnostic, Span, line_col};
@@ -117,11 +118,7 @@ pub fn run(
             let s = human(&located, &report, threshold, style);
             let _ = write!(std::io::stdout().lock(), "{s}");
         }
-        CheckFormat::Json => out!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(&located, &report, threshold))
-                .expect("a JSON value serializes")
-        ),
+        CheckFormat::Json => out!("{}", to_pretty_json(&to_json(&located, &report, threshold))),
         CheckFormat::Sarif => {
             let uri = path.display().to_string();
             let log = sarif::log(
@@ -132,10 +129,7 @@ pub fn run(
                 },
                 &|p| located.region(p),
             );
-            out!(
-                "{}",
-                serde_json::to_string_pretty(&log).expect("a JSON value serializes")
-            );
+            out!("{}", to_pretty_json(&log));
         }
     }
     if report.failing(threshold).next().is_some() {

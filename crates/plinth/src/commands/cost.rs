@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use plinth_cfn::sorted::to_pretty_json;
 use plinth_insight::cost::{self, prices};
 use serde_json::json;
 
@@ -48,10 +49,7 @@ pub fn run(path: &Path, environment: Option<&str>, format: Format, style: Style)
                     .map(|(c, monthly, percent)| json!({ "component": c, "monthly": round(monthly), "percent": round(percent) }))
                     .collect::<Vec<_>>()
             );
-            out!(
-                "{}",
-                serde_json::to_string_pretty(&v).expect("a JSON value serializes")
-            );
+            out!("{}", to_pretty_json(&v));
         }
         Format::Human => print_table(&assembly.manifest.platform, &estimate),
     }

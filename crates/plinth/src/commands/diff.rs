@@ -8,6 +8,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use owo_colors::OwoColorize as _;
+use plinth_cfn::sorted::to_pretty_json;
 use plinth_insight::diff::{self, Document, Kind, Output};
 use serde_json::{Value, json};
 
@@ -48,10 +49,7 @@ pub fn run(old: Side<'_>, new: Side<'_>, format: Format, style: Style) -> Outcom
                 "counts": { "added": added, "removed": removed, "modified": modified, "properties": properties },
                 "changes": d.changes,
             });
-            out!(
-                "{}",
-                serde_json::to_string_pretty(&v).expect("a JSON value serializes")
-            );
+            out!("{}", to_pretty_json(&v));
         }
         Format::Human => {
             let text = human(&d, style);

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use plinth_cfn::sorted::to_pretty_json;
 use plinth_deploy::{Cloud, engine};
 use serde_json::json;
 
@@ -50,13 +51,12 @@ pub fn run(
                 .collect();
             out!(
                 "{}",
-                serde_json::to_string_pretty(&json!({
+                to_pretty_json(&json!({
                     "platform": target.platform,
                     "environment": target.environment,
                     "region": target.region,
                     "stacks": stacks,
                 }))
-                .expect("status serializes")
             );
         }
         TableOrJson::Table => {

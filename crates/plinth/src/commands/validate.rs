@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use plinth_cfn::sorted::to_pretty_json;
 use plinth_spec::{Diagnostic, Platform};
 
 use crate::report::{self, Source, Style};
@@ -17,10 +18,7 @@ pub fn run(path: &Path, environment: Option<&str>, format: Format, style: Style)
         Ok(f) => f,
         Err(e) => {
             match format {
-                Format::Json => out!(
-                    "{}",
-                    serde_json::to_string_pretty(&e.json(path)).expect("a JSON value serializes")
-                ),
+                Format::Json => out!("{}", to_pretty_json(&e.json(path))),
                 Format::Human => err!("{}", e.human(path)),
             }
             return Outcome::BadInput;
@@ -60,10 +58,7 @@ pub fn run(path: &Path, environment: Option<&str>, format: Format, style: Style)
                 .collect::<serde_json::Map<_, _>>()
                 .into();
         }
-        out!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("a JSON value serializes")
-        );
+        out!("{}", to_pretty_json(&out));
         return if valid {
             Outcome::Success
         } else {
