@@ -32,6 +32,14 @@ impl Serialize for Sorted<'_> {
     }
 }
 
+/// Compact JSON, e.g. for a JSON document held in a string property.
+impl std::fmt::Display for Sorted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
 /// Values in order, each serialized as [`Sorted`]: a YAML stream or JSON array of objects.
 #[derive(Debug, Clone, Copy)]
 pub struct SortedAll<'a>(pub &'a [Value]);
@@ -48,21 +56,18 @@ pub fn to_pretty_json(value: &Value) -> String {
 }
 
 /// For `#[serde(serialize_with)]` on a [`Value`] field.
-pub(crate) fn value<S: Serializer>(value: &Value, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn value<S: Serializer>(value: &Value, serializer: S) -> Result<S::Ok, S::Error> {
     Sorted(value).serialize(serializer)
 }
 
 /// For `#[serde(serialize_with)]` on an optional [`Value`] field.
 #[allow(clippy::ref_option)] // serde hands the field over by reference
-pub(crate) fn option<S: Serializer>(
-    value: &Option<Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+pub fn option<S: Serializer>(value: &Option<Value>, serializer: S) -> Result<S::Ok, S::Error> {
     value.as_ref().map(Sorted).serialize(serializer)
 }
 
 /// For `#[serde(serialize_with)]` on a map of [`Value`]s.
-pub(crate) fn map<S: Serializer>(
+pub fn map<S: Serializer>(
     values: &std::collections::BTreeMap<String, Value>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -87,7 +92,7 @@ mod tests {
 
     #[test]
     fn every_level_is_written_in_key_order() {
-        let text = serde_json::to_string(&Sorted(&shuffled())).unwrap();
+        let text = Sorted(&shuffled()).to_string();
         assert_eq!(text, r#"{"c":null,"m":{"a":[{"b":3,"y":2}],"z":1}}"#);
     }
 

@@ -1,5 +1,7 @@
 //! A template under construction that tags every resource the way its type expects.
 
+use std::collections::BTreeMap;
+
 use plinth_cfn::{Expr, Resource, TagStyle, Template, tag_style};
 use plinth_spec::Platform;
 use serde_json::{Map, Value, json};
@@ -63,7 +65,9 @@ impl<'p> Builder<'p> {
     pub fn tags(&self, role: Role<'_>, name: Option<&str>) -> Map<String, Value> {
         let m = &self.platform.metadata;
         let d = &m.domain;
-        let mut tags = Map::new();
+        // Collected in a BTreeMap: a `Map` is ordered only while serde_json's `preserve_order`
+        // is off (see `plinth_cfn::sorted`).
+        let mut tags = BTreeMap::new();
         for (k, v) in &m.tags {
             tags.insert(k.clone(), Value::from(v.as_str()));
         }
@@ -88,7 +92,7 @@ impl<'p> Builder<'p> {
         if let Some(n) = name {
             tags.insert("Name".into(), Value::from(n));
         }
-        tags
+        tags.into_iter().collect()
     }
 
     /// Adds an exported output.

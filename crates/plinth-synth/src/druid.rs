@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 
+use plinth_cfn::sorted::Sorted;
 use plinth_cfn::{Expr, Policy, Resource, Template};
 use plinth_spec::Platform;
 use plinth_spec::model::{Druid, DruidBucket, DruidNames, DruidSecret, DruidSecurityGroup};
@@ -325,7 +326,7 @@ fn secret(b: &mut Builder<'_>, names: DruidNames<'_>, kind: DruidSecret) -> Stri
             "MetadataSecret",
             "Druid metadata database credentials; host and port are added once the cluster exists",
             json!({
-                "SecretStringTemplate": json!({ "username": "druid", "dbname": METADATA_DATABASE }).to_string(),
+                "SecretStringTemplate": Sorted(&json!({ "username": "druid", "dbname": METADATA_DATABASE })).to_string(),
                 "GenerateStringKey": "password",
                 "PasswordLength": 32,
                 // RDS refuses `/`, `@`, `"` and spaces in master passwords; quotes, backslashes

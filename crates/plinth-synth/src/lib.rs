@@ -72,6 +72,7 @@ pub struct Manifest {
     /// Target region.
     pub region: String,
     /// How the VPC was carved up.
+    #[serde(serialize_with = "plinth_cfn::sorted::value")]
     pub network: Value,
     /// Stacks in dependency order.
     pub stacks: Vec<StackManifest>,
@@ -92,6 +93,7 @@ pub struct StackManifest {
     /// Stacks whose exports this one imports; they deploy first.
     pub depends_on: Vec<String>,
     /// Template parameters and their values.
+    #[serde(serialize_with = "plinth_cfn::sorted::map")]
     pub parameters: BTreeMap<String, Value>,
     /// Outputs and the names they are exported under.
     pub outputs: BTreeMap<String, Option<String>>,

@@ -16,6 +16,7 @@
 //! It imports the VPC from the network stack and the cluster's name from the cluster stack, so
 //! it deploys after both.
 
+use plinth_cfn::sorted::Sorted;
 use plinth_cfn::{Expr, Policy, Pseudo, Resource, Template, pascal};
 use plinth_spec::Platform;
 use plinth_spec::model::{AcmeChallenge, Exposure, IngressClass, Service};
@@ -129,7 +130,7 @@ fn repository(b: &mut Builder<'_>, s: &Service) {
                 "ImageTagMutability": "IMMUTABLE",
                 "ImageScanningConfiguration": { "ScanOnPush": true },
                 "EncryptionConfiguration": { "EncryptionType": "KMS" },
-                "LifecyclePolicy": { "LifecyclePolicyText": lifecycle.to_string() },
+                "LifecyclePolicy": { "LifecyclePolicyText": Sorted(&lifecycle).to_string() },
                 "EmptyOnDelete": false,
             }),
         )

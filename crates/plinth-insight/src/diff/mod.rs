@@ -71,10 +71,16 @@ pub struct Property {
     /// JSON pointer inside the resource or object, e.g. `/Properties/Version`.
     pub path: String,
     /// Old value; absent when added.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "plinth_cfn::sorted::option"
+    )]
     pub old: Option<Value>,
     /// New value; absent when removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "plinth_cfn::sorted::option"
+    )]
     pub new: Option<Value>,
 }
 
