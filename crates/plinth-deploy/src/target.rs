@@ -1,12 +1,14 @@
 //! What deploy works on: the assembly's stacks as template bodies with their hashes and
 //! dependencies, with the bootstrap stack in front. Pure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use plinth_synth::Assembly;
+use plinth_synth::gitops::Layout;
 
 use crate::bootstrap;
 use crate::graph::{GraphError, StackGraph};
+use crate::kubernetes::{ApplyError, ObjectRef};
 use crate::plan::{self, ResourceChange};
 
 /// One stack to deploy.
@@ -50,6 +52,8 @@ pub struct Target {
     /// The EKS cluster's name, as its template sets it; destroy looks for what controllers
     /// left tagged with it.
     pub cluster_name: Option<String>,
+    /// What Argo CD delivers after [`Target::hand_over`]; plinth leaves it alone.
+    pub handed_over: BTreeSet<ObjectRef>,
 }
 
 /// A stack selection names a stack the platform does not have.
@@ -105,7 +109,23 @@ impl Target {
                     .and_then(|r| r.properties.get("Name")?.as_str())
                     .map(str::to_owned)
             }),
+            handed_over: BTreeSet::new(),
         }
+    }
+
+    /// Hands the Kubernetes phase over to Argo CD: plinth applies only the layout's bootstrap
+    /// (Argo CD's settings, repositories and projects, then the root Application) and records
+    /// everything else the layout holds as delivered by Argo CD.
+    ///
+    /// # Errors
+    /// When a layout object has no identity (a synthesis bug).
+    pub fn hand_over(&mut self, layout: &Layout) -> Result<(), ApplyError> {
+        self.handed_over = layout
+            .delivered()
+            .map(ObjectRef::of)
+            .collect::<Result<_, _>>()?;
+        self.kubernetes = layout.handover();
+        Ok(())
     }
 
     /// The dependency graph of the stacks.

@@ -3,14 +3,14 @@
 //! server-side apply PATCH and DELETE. Checks wave order, the apply requests themselves,
 //! readiness waits, pruning by inventory, and that a second apply changes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::{Request, Response, StatusCode};
 use kube::client::Body;
 use plinth_deploy::engine::Quiet;
-use plinth_deploy::kubernetes::{ApplyOptions, apply_waves};
+use plinth_deploy::kubernetes::{ApplyOptions, ObjectRef, apply_waves};
 use plinth_synth::k8s::{Content, ManifestFile, Wave};
 use serde_json::{Value, json};
 
@@ -228,6 +228,7 @@ fn options(dry_run: bool) -> ApplyOptions {
         wave_timeout: Duration::from_secs(600),
         poll: Duration::from_secs(5),
         dry_run,
+        handed_over: BTreeSet::new(),
     }
 }
 
@@ -383,4 +384,51 @@ async fn a_missing_argo_cd_is_named() {
         err.to_string().contains("Argo CD must be installed"),
         "{err}"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_a_hand_over_what_argo_cd_delivers_is_neither_applied_nor_pruned() {
+    let server = seeded();
+    // Argo CD now delivers the workloads; old-config, which the last deploy applied and a
+    // direct apply would prune, is among what it delivers.
+    let delivered = |kind: &str, api: &str, name: &str| ObjectRef {
+        api_version: api.to_owned(),
+        kind: kind.to_owned(),
+        namespace: Some("druid".to_owned()),
+        name: name.to_owned(),
+    };
+    let mut options = options(false);
+    options.handed_over = BTreeSet::from([
+        delivered("ConfigMap", "v1", "old-config"),
+        delivered("Deployment", "apps/v1", "router"),
+    ]);
+    let foundation: Vec<ManifestFile> = manifests()
+        .into_iter()
+        .filter(|f| f.wave == Wave::Foundation)
+        .collect();
+    let applied = apply_waves(&client(server.clone()), &foundation, &options, &Quiet)
+        .await
+        .unwrap();
+    let s = server.lock().unwrap();
+    let patched: Vec<&str> = s
+        .seen
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(patched, ["/api/v1/namespaces/druid", INVENTORY]);
+    assert!(
+        s.objects
+            .contains_key("/api/v1/namespaces/druid/configmaps/old-config"),
+        "a delivered object is not pruned"
+    );
+    assert!(applied.pruned.is_empty(), "{:?}", applied.pruned);
+    let inventory: BTreeSet<ObjectRef> =
+        serde_json::from_str(s.objects[INVENTORY]["data"]["objects"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        inventory.len(),
+        3,
+        "the namespace plinth applied and the two objects Argo CD delivers: {inventory:?}"
+    );
+    assert!(inventory.contains(&delivered("Deployment", "apps/v1", "router")));
 }

@@ -72,6 +72,33 @@ impl Layout {
     pub fn bootstrap(&self) -> impl Iterator<Item = &LayoutFile> {
         self.files.iter().filter(|f| f.role == FileRole::Bootstrap)
     }
+
+    /// What `plinth deploy --gitops` applies itself, as files in plinth's waves: Argo CD's
+    /// cluster registration, settings, repositories and projects with the foundation, then the
+    /// root Application with the addons. The root is ready once Argo CD has synced every child
+    /// and each is healthy (the `argocd-cm` health check), so the deploy waits for the whole
+    /// platform.
+    pub fn handover(&self) -> Vec<ManifestFile> {
+        self.bootstrap()
+            .map(|f| {
+                let stem = file_stem(&f.path);
+                let wave = if stem == ROOT {
+                    Wave::Addons
+                } else {
+                    Wave::Foundation
+                };
+                ManifestFile::objects(wave, stem, f.objects.clone())
+            })
+            .collect()
+    }
+
+    /// Every object Argo CD delivers from the repository: everything outside `bootstrap/`.
+    pub fn delivered(&self) -> impl Iterator<Item = &Value> {
+        self.files
+            .iter()
+            .filter(|f| f.role != FileRole::Bootstrap)
+            .flat_map(|f| &f.objects)
+    }
 }
 
 /// The layout of a platform with GitOps, from the Kubernetes files synthesis made of it.

@@ -382,3 +382,41 @@ fn argo_cd_acts_as_the_role_and_on_the_cluster_the_cluster_stack_creates() {
         assert_eq!(repository["stringData"]["secretArn"], secret.as_str());
     }
 }
+
+#[test]
+fn a_hand_over_applies_the_bootstrap_and_leaves_every_other_object_to_argo_cd() {
+    for (example, _, a, l) in examples() {
+        let handover = l.handover();
+        let waves: Vec<(Wave, &str)> = handover.iter().map(|f| (f.wave, f.path.as_str())).collect();
+        assert_eq!(
+            waves,
+            [
+                (Wave::Foundation, "kubernetes/10-foundation/argocd.yaml"),
+                (Wave::Addons, "kubernetes/20-addons/root.yaml"),
+            ],
+            "{example}: Argo CD's settings first, the root Application after them"
+        );
+        let applied: Vec<_> = handover
+            .iter()
+            .flat_map(ManifestFile::kube_objects)
+            .map(key)
+            .collect();
+        let bootstrap: Vec<_> = l.bootstrap().flat_map(|f| &f.objects).map(key).collect();
+        assert_eq!(
+            applied, bootstrap,
+            "{example}: plinth applies exactly bootstrap/"
+        );
+        let delivered: BTreeSet<_> = l.delivered().map(key).collect();
+        assert!(
+            applied.iter().all(|k| !delivered.contains(k)),
+            "{example}: nothing is both applied by plinth and delivered by Argo CD"
+        );
+        // Everything plinth would apply itself is either applied or delivered.
+        let missing: Vec<_> = plinth_objects(&a)
+            .into_iter()
+            .map(key)
+            .filter(|k| !delivered.contains(k) && !applied.contains(k))
+            .collect();
+        assert!(missing.is_empty(), "{example}: nobody applies {missing:?}");
+    }
+}

@@ -158,6 +158,9 @@ enum Command {
         /// parallel order, from typical creation times; contacts nothing.
         #[arg(long)]
         timeline: bool,
+        /// Plan a deploy that hands the Kubernetes objects over to Argo CD (`deploy --gitops`).
+        #[arg(long, conflicts_with = "timeline")]
+        gitops: bool,
     },
     /// Deploy the platform: stacks in dependency order, then the Kubernetes waves.
     Deploy {
@@ -319,7 +322,8 @@ fn main() -> ExitCode {
             cloud,
             output,
             timeline: false,
-        } => commands::plan::run(&spec, env, &cloud, output, style),
+            gitops,
+        } => commands::plan::run(&spec, env, &cloud, output, gitops, style),
         Command::Deploy {
             spec,
             cloud,

@@ -4,7 +4,8 @@
 //!
 //! The inventory is a ConfigMap in `kube-system` listing every object plinth applied; an
 //! object that was in the last inventory, is not in the spec any more and still carries
-//! plinth's `managed-by` label is deleted after the last wave.
+//! plinth's `managed-by` label is deleted after the last wave. After a hand-over to Argo CD
+//! the inventory also lists what Argo CD delivers, which plinth leaves alone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -36,6 +37,10 @@ pub struct ApplyOptions {
     pub poll: Duration,
     /// Only a server-side dry run: nothing is persisted, nothing is waited for or pruned.
     pub dry_run: bool,
+    /// Objects Argo CD delivers after a hand-over (`plinth deploy --gitops`): plinth neither
+    /// applies nor prunes them, and keeps them in its inventory so that switching back to
+    /// direct apply later still prunes what leaves the spec.
+    pub handed_over: BTreeSet<ObjectRef>,
 }
 
 /// An object plinth applies, by identity.
@@ -204,6 +209,7 @@ pub async fn apply_waves(
         applied.applied.push((wave, refs));
     }
     if !options.dry_run {
+        all.extend(options.handed_over.iter().cloned());
         applied.pruned = prune(&mut resolver, &options.platform, &all, reporter).await?;
     }
     Ok(applied)
@@ -616,6 +622,16 @@ fn comparable(o: &DynamicObject) -> Value {
         }
     }
     v
+}
+
+impl ObjectRef {
+    /// The identity of a manifest object.
+    ///
+    /// # Errors
+    /// When the object lacks its apiVersion, kind or name.
+    pub fn of(o: &Value) -> Result<Self, ApplyError> {
+        object_ref(o)
+    }
 }
 
 fn object_ref(o: &Value) -> Result<ObjectRef, ApplyError> {

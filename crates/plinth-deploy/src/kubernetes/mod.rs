@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 use crate::aws::Cloud;
 use crate::engine::{Progress, Reporter};
 
-pub use apply::{Applied, ApplyError, ApplyOptions, apply_waves};
+pub use apply::{Applied, ApplyError, ApplyOptions, ObjectRef, apply_waves};
 
 /// What it takes to reach the cluster: from the cluster stack's outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -79,7 +79,7 @@ pub enum Content {
 }
 
 impl ManifestFile {
-    fn objects(wave: Wave, name: &str, objects: Vec<Value>) -> Self {
+    pub(crate) fn objects(wave: Wave, name: &str, objects: Vec<Value>) -> Self {
         Self {
             path: format!("kubernetes/{}/{name}.yaml", wave.dir()),
             wave,

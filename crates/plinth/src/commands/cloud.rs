@@ -41,10 +41,12 @@ impl CloudArgs {
 }
 
 /// Loads the spec and synthesizes the target; `None` when the spec is unusable (reported).
+/// With `gitops` the Kubernetes phase is handed over to Argo CD ([`Target::hand_over`]).
 pub fn target(
     path: &Path,
     environment: Option<&str>,
     args: &CloudArgs,
+    gitops: bool,
     style: Style,
 ) -> Option<(Target, bool)> {
     let (_, loaded) = super::load_and_report(path, environment, style)?;
@@ -58,6 +60,20 @@ pub fn target(
     };
     let assembly = plinth_synth::synth(&platform);
     let mut target = Target::new(&assembly);
+    if gitops {
+        let Some(layout) = plinth_synth::gitops::layout(&platform, &assembly.kubernetes) else {
+            err!(
+                "error: --gitops hands the Kubernetes objects over to Argo CD, but {} has no \
+                 `gitops` section (README: GitOps)",
+                path.display()
+            );
+            return None;
+        };
+        if let Err(e) = target.hand_over(&layout) {
+            err!("error: {e}");
+            return None;
+        }
+    }
     if let Some(r) = &args.region {
         target.region.clone_from(r);
     }

@@ -30,6 +30,12 @@ pub struct DeployArgs {
     /// Minutes each Kubernetes wave may take to become ready.
     #[arg(long, value_name = "MINUTES", default_value_t = 15)]
     pub wave_timeout: u64,
+    /// Hand the Kubernetes objects over to Argo CD: apply only its bootstrap (settings,
+    /// repositories, projects, the root Application) and wait until Argo CD has synced the
+    /// spec's `gitops` repository; needs `gitops` in the spec and the output of
+    /// `plinth synth --gitops` committed there.
+    #[arg(long)]
+    pub gitops: bool,
 }
 
 /// Deploys the spec at `path`.
@@ -40,7 +46,7 @@ pub fn run(
     deploy: &DeployArgs,
     style: Style,
 ) -> Outcome {
-    let Some((target, whole)) = cloud::target(path, environment, args, style) else {
+    let Some((target, whole)) = cloud::target(path, environment, args, deploy.gitops, style) else {
         return Outcome::BadInput;
     };
     let saved = match &deploy.plan {
@@ -53,6 +59,7 @@ pub fn run(
             }
         },
     };
+    let handed_over = target.handed_over.len();
     let lines = Arc::new(Lines::new());
     let result = cloud::runtime().block_on(async {
         let cloud = Cloud::connect(&args.connect(), &target.region).await;
@@ -112,10 +119,26 @@ pub fn run(
                         a.changed.len(),
                         a.pruned.len()
                     );
+                    if deploy.gitops {
+                        out!(
+                            "kubernetes: handed over to Argo CD, which delivers {} objects from \
+                             the spec's gitops repository",
+                            handed_over
+                        );
+                    }
                     Outcome::Success
                 }
                 Some(Err(e)) => {
                     err!("\nerror: {e}");
+                    if deploy.gitops {
+                        err!(
+                            "  the root Application waits for every child: check that the \
+                             output of `plinth synth {} --gitops DIR` is committed at the spec's \
+                             gitops repository, revision and path, and consider a longer \
+                             --wave-timeout",
+                            path.display()
+                        );
+                    }
                     err!(
                         "  next: the stacks are deployed; fix the cause and run `plinth deploy {} --approve` again (stacks report no changes, the waves resume)",
                         path.display()
@@ -154,6 +177,7 @@ async fn kubernetes(
         wave_timeout: std::time::Duration::from_secs(deploy.wave_timeout * 60),
         poll: cloud.poll,
         dry_run: false,
+        handed_over: target.handed_over.clone(),
     };
     Ok(apply_waves(&client, &target.kubernetes, &options, lines).await?)
 }

@@ -18,7 +18,7 @@ pub fn run(
     approve: bool,
     style: Style,
 ) -> Outcome {
-    let Some((target, _)) = cloud::target(path, environment, args, style) else {
+    let Some((target, _)) = cloud::target(path, environment, args, false, style) else {
         return Outcome::BadInput;
     };
     let lines = Arc::new(Lines::new());

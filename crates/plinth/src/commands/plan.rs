@@ -17,9 +17,10 @@ pub fn run(
     environment: Option<&str>,
     args: &CloudArgs,
     output: TableOrJson,
+    gitops: bool,
     style: Style,
 ) -> Outcome {
-    let Some((target, whole)) = cloud::target(path, environment, args, style) else {
+    let Some((target, whole)) = cloud::target(path, environment, args, gitops, style) else {
         return Outcome::BadInput;
     };
     let keep = output == TableOrJson::Json;
@@ -148,6 +149,7 @@ async fn kubernetes(
         wave_timeout: std::time::Duration::ZERO,
         poll: cloud.poll,
         dry_run: true,
+        handed_over: target.handed_over.clone(),
     };
     let applied = apply_waves(&client, &target.kubernetes, &options, &Quiet).await?;
     Ok(Some(

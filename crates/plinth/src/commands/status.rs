@@ -18,7 +18,7 @@ pub fn run(
     output: TableOrJson,
     style: Style,
 ) -> Outcome {
-    let Some((target, _)) = cloud::target(path, environment, args, style) else {
+    let Some((target, _)) = cloud::target(path, environment, args, false, style) else {
         return Outcome::BadInput;
     };
     let result = cloud::runtime().block_on(async {
