@@ -109,3 +109,14 @@ fn the_deploy_commands_refuse_an_invalid_spec_before_contacting_aws() {
         assert!(!err.contains("127.0.0.1"), "{args:?} contacted AWS: {err}");
     }
 }
+
+#[test]
+fn a_hand_over_to_argo_cd_needs_gitops_in_the_spec() {
+    for command in ["plan", "deploy"] {
+        let o = plinth(&[command, "examples/druid-analytics/plinth.yaml", "--gitops"]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{command}: {err}");
+        assert!(err.contains("has no `gitops` section"), "{command}: {err}");
+        assert!(!err.contains("127.0.0.1"), "{command} contacted AWS: {err}");
+    }
+}
