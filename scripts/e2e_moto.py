@@ -158,6 +158,10 @@ def main():
         check(after.get("LastUpdatedTime") == updated_before and after["StackStatus"] == "CREATE_COMPLETE",
               "the network stack was not touched")
 
+        print("== diff against the last deploy: nothing to change")
+        out = plinth.run("diff", "--deployed", spec=spec)
+        check("no differences" in out, "the deployed network template is the one the spec makes")
+
         print("== a saved plan, then the spec changes: the plan is refused")
         plinth.run("plan", "-o", "json", spec=spec)
         (work / "plan.json").write_text(plinth.stdout)
@@ -166,6 +170,10 @@ def main():
         spec.write_text(yaml.safe_dump(data, sort_keys=False))
         out = plinth.run("deploy", "--approve", "--plan", str(work / "plan.json"), spec=spec, expect=1)
         check("stale" in out and "different template" in out, "a plan made from another spec is refused")
+
+        out = plinth.run("diff", "--deployed", spec=spec, expect=1)
+        check(re.search(r"RetentionInDays.*90.*30", out) is not None,
+              "diff --deployed shows the retention the next deploy changes")
 
         print("== update: flow-log retention 90 -> 30 days")
         out = plinth.run("plan", spec=spec)

@@ -92,14 +92,25 @@ enum Command {
         #[arg(long, short = 'f', value_enum, default_value_t = commands::graph::GraphFormat::Mermaid)]
         format: commands::graph::GraphFormat,
     },
-    /// Show what changes between two outputs: each a synth output directory or a spec, or
-    /// two environments of one spec (`plinth diff SPEC --from staging --to prod`).
+    /// Show what changes between two outputs: each a synth output directory or a spec, two
+    /// environments of one spec (`plinth diff SPEC --from staging --to prod`), or the deployed
+    /// stacks and the spec (`plinth diff SPEC --deployed`).
     Diff {
         /// The old side: a directory written by `plinth synth`, or a spec.
         old: PathBuf,
         /// The new side (default: OLD again, for comparing two environments of one spec).
-        #[arg(required_unless_present_all = ["from", "to"])]
+        #[arg(
+            required_unless_present_all = ["from", "to"],
+            required_unless_present_any = ["deployed"],
+            conflicts_with = "deployed"
+        )]
         new: Option<PathBuf>,
+        /// Compare the templates CloudFormation holds for the spec's stacks (the last deploy)
+        /// with the templates the spec synthesizes now.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        deployed: bool,
+        #[command(flatten)]
+        cloud: commands::cloud::CloudArgs,
         /// Environment of the old side, when it is a spec with environments.
         #[arg(long, value_name = "ENV")]
         from: Option<String>,
@@ -273,10 +284,18 @@ fn main() -> ExitCode {
         Command::Graph { spec, format } => commands::graph::run(&spec, env, format, style),
         Command::Diff {
             old,
+            deployed: true,
+            cloud,
+            output,
+            ..
+        } => commands::diff::deployed(&old, env, &cloud, output, style),
+        Command::Diff {
+            old,
             new,
             from,
             to,
             output,
+            ..
         } => {
             let new = new.unwrap_or_else(|| old.clone());
             let old_side = commands::diff::Side {

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use plinth_deploy::{Connect, Progress, Reporter, Target};
+use plinth_spec::Platform;
+use plinth_synth::Assembly;
 
 use crate::report::{self, Style};
 
@@ -49,6 +51,18 @@ pub fn target(
     gitops: bool,
     style: Style,
 ) -> Option<(Target, bool)> {
+    let (platform, assembly) = synthesize(path, environment, style)?;
+    let target = target_of(path, &platform, &assembly, args, gitops)?;
+    let whole = target.is_whole(&assembly);
+    Some((target, whole))
+}
+
+/// Loads and synthesizes the spec; `None` when it is invalid (reported).
+pub fn synthesize(
+    path: &Path,
+    environment: Option<&str>,
+    style: Style,
+) -> Option<(Platform, Assembly)> {
     let (_, loaded) = super::load_and_report(path, environment, style)?;
     let Some(platform) = loaded.platform else {
         err!(
@@ -59,9 +73,20 @@ pub fn target(
         return None;
     };
     let assembly = plinth_synth::synth(&platform);
-    let mut target = Target::new(&assembly);
+    Some((platform, assembly))
+}
+
+/// The target of a synthesized spec, with the region and stacks the flags choose.
+pub fn target_of(
+    path: &Path,
+    platform: &Platform,
+    assembly: &Assembly,
+    args: &CloudArgs,
+    gitops: bool,
+) -> Option<Target> {
+    let mut target = Target::new(assembly);
     if gitops {
-        let Some(layout) = plinth_synth::gitops::layout(&platform, &assembly.kubernetes) else {
+        let Some(layout) = plinth_synth::gitops::layout(platform, &assembly.kubernetes) else {
             err!(
                 "error: --gitops hands the Kubernetes objects over to Argo CD, but {} has no \
                  `gitops` section (README: GitOps)",
@@ -81,8 +106,7 @@ pub fn target(
         err!("error: {e}");
         return None;
     }
-    let whole = target.is_whole(&assembly);
-    Some((target, whole))
+    Some(target)
 }
 
 /// A runtime for one command.

@@ -1,6 +1,7 @@
 //! `plinth diff OLD NEW`: what changes between two outputs, resource by resource and property
 //! by property. Each side is a synth output directory or a spec (synthesized in memory, in an
 //! environment of its own, so two environments of one spec compare too).
+//! With `--deployed` the old side is the templates CloudFormation holds for the spec's stacks.
 //! Exit 0 when they are the same, 1 when they differ, 2 when a side cannot be read.
 
 use std::fmt::Write as _;
@@ -9,9 +10,12 @@ use std::path::Path;
 
 use owo_colors::OwoColorize as _;
 use plinth_cfn::sorted::to_pretty_json;
+use plinth_deploy::Cloud;
+use plinth_deploy::engine::{self, DeployError};
 use plinth_insight::diff::{self, Document, Kind, Output};
 use serde_json::{Value, json};
 
+use super::cloud::{self, CloudArgs};
 use crate::report::{self, Style};
 use crate::{Format, Outcome};
 
@@ -38,13 +42,18 @@ pub fn run(old: Side<'_>, new: Side<'_>, format: Format, style: Style) -> Outcom
     let (Some(a), Some(b)) = (read_side(old, style), read_side(new, style)) else {
         return Outcome::BadInput;
     };
-    let d = diff::diff(&a, &b);
+    compare(&old.describe(), &new.describe(), &a, &b, format, style)
+}
+
+/// Prints the difference of two outputs; the outcome says whether they differ.
+fn compare(old: &str, new: &str, a: &Output, b: &Output, format: Format, style: Style) -> Outcome {
+    let d = diff::diff(a, b);
     match format {
         Format::Json => {
             let (added, removed, modified, properties) = d.counts();
             let v = json!({
-                "old": old.describe(),
-                "new": new.describe(),
+                "old": old,
+                "new": new,
                 "same": d.is_empty(),
                 "counts": { "added": added, "removed": removed, "modified": modified, "properties": properties },
                 "changes": d.changes,
@@ -61,6 +70,77 @@ pub fn run(old: Side<'_>, new: Side<'_>, format: Format, style: Style) -> Outcom
     } else {
         Outcome::Failure
     }
+}
+
+/// Compares the templates CloudFormation holds for the spec's stacks with the templates the
+/// spec synthesizes now: what the next deploy changes, resource by resource and property by
+/// property. Stacks not deployed yet show as added. Kubernetes objects are not compared (the
+/// cluster holds them with server defaults); `plinth plan` dry-runs them instead.
+pub fn deployed(
+    path: &Path,
+    environment: Option<&str>,
+    args: &CloudArgs,
+    format: Format,
+    style: Style,
+) -> Outcome {
+    let Some((platform, assembly)) = cloud::synthesize(path, environment, style) else {
+        return Outcome::BadInput;
+    };
+    let Some(target) = cloud::target_of(path, &platform, &assembly, args, false) else {
+        return Outcome::BadInput;
+    };
+    let selected: Vec<&plinth_synth::Stack> = assembly
+        .stacks
+        .iter()
+        .filter(|s| target.stacks.iter().any(|t| t.name == s.name))
+        .collect();
+    let mut spec = Output::from_assembly(&assembly);
+    let paths: Vec<String> = selected.iter().map(|s| s.template_path()).collect();
+    spec.files.retain(|file, _| paths.contains(file));
+    let read = cloud::runtime().block_on(async {
+        let cloud = Cloud::connect(&args.connect(), &target.region).await;
+        engine::check_account(&cloud, &target).await?;
+        let mut last = Output::default();
+        for (stack, file) in selected.iter().zip(&paths) {
+            let Some(body) = cloud
+                .deployed_template(&stack.name)
+                .await
+                .map_err(DeployError::from)?
+            else {
+                continue;
+            };
+            // plinth submits JSON; a template someone replaced by hand may be YAML.
+            let template: Value = serde_json::from_str(&body)
+                .or_else(|_| serde_saphyr::from_str(&body))
+                .map_err(|e| DeployError::Aws(aws_error(&stack.name, &e.to_string())))?;
+            last.files
+                .insert(file.clone(), Document::Template(template));
+        }
+        Ok::<_, DeployError>(last)
+    });
+    let last = match read {
+        Ok(last) => last,
+        Err(e) => {
+            err!("error: cannot read the deployed stacks: {e}");
+            return Outcome::BadInput;
+        }
+    };
+    let old = format!("deployed in {}", target.region);
+    compare(
+        &old,
+        &path.display().to_string(),
+        &last,
+        &spec,
+        format,
+        style,
+    )
+}
+
+fn aws_error(stack: &str, message: &str) -> plinth_deploy::aws::AwsError {
+    plinth_deploy::aws::AwsError::other(
+        format!("read the template of {stack}"),
+        format!("not a JSON or YAML template: {message}"),
+    )
 }
 
 /// Reads one side: a directory written by `plinth synth`, or a spec to synthesize.
