@@ -48,6 +48,10 @@ NETWORK = "acme-events-druid-network"
 BOOTSTRAP = "acme-events-druid-bootstrap"
 
 
+SECRET_KEY = "plinthE2eSecretAccessKeyNeverPrinted0000"
+SESSION_TOKEN = "plinthE2eSessionTokenNeverPrinted"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -76,6 +80,7 @@ def start_moto(venv_bin: Path, port: int) -> subprocess.Popen:
 class Plinth:
     def __init__(self, binary: str, endpoint: str, env: dict):
         self.binary, self.endpoint, self.env = binary, endpoint, env
+        self.transcript = []
 
     def run(self, *args, spec: Path, expect: int = 0) -> str:
         cmd = [self.binary, args[0], str(spec), "--endpoint-url", self.endpoint,
@@ -86,6 +91,7 @@ class Plinth:
         if p.returncode != expect:
             sys.exit(f"FAIL: expected exit {expect}, got {p.returncode}")
         self.stdout = p.stdout
+        self.transcript.append(p.stdout + p.stderr)
         return p.stdout + p.stderr
 
 
@@ -107,9 +113,10 @@ def main():
     venv_bin = Path(sys.executable).parent
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_SESSION_TOKEN="testing", AWS_REGION=REGION, AWS_EC2_METADATA_DISABLED="true",
-               NO_COLOR="1")
+    # Distinctive credentials (moto checks no signature): no line plinth prints may hold them.
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+               AWS_SESSION_TOKEN=SESSION_TOKEN, AWS_REGION=REGION,
+               AWS_EC2_METADATA_DISABLED="true", NO_COLOR="1")
     env.pop("AWS_PROFILE", None)
     moto = start_moto(venv_bin, port)
     aws = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing",
@@ -213,6 +220,9 @@ def main():
         check(live == [], "destroy resumed and no stack is left")
         out = plinth.run("destroy", "--approve", spec=spec)
         check("nothing to destroy" in out, "destroying again is a no-op")
+        printed = "\n".join(plinth.transcript)
+        check(SECRET_KEY not in printed and SESSION_TOKEN not in printed,
+              f"no line of {len(plinth.transcript)} runs holds the secret key or session token")
         print("\ne2e against moto server: all checks passed")
     finally:
         moto.terminate()
