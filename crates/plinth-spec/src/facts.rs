@@ -153,3 +153,12 @@ pub const AURORA_POSTGRESQL_RETIRED: &[&str] = &[
     "14.9", "14.10", "14.11", "14.12", "14.13", "14.15", "15.2", "15.3", "15.4", "15.5", "15.6",
     "15.7", "15.8", "16.1", "16.2", "16.3", "16.4", "16.6",
 ];
+
+/// The Strimzi release plinth installs (chart `strimzi-kafka-operator` from
+/// <https://strimzi.io/charts/>). Its `kafka.strimzi.io/v1beta2` CRDs are the schemas in
+/// `schemas/crds/kafka.strimzi.io`; it runs KRaft clusters only and needs Kubernetes 1.27 or newer,
+/// older than any EKS supports (<https://strimzi.io/downloads/>, read 2026-11-25).
+pub const STRIMZI_RELEASE: &str = "0.48.0";
+
+/// Kafka versions [`STRIMZI_RELEASE`] runs, from the same table.
+pub const STRIMZI_KAFKA_VERSIONS: &[&str] = &["4.0.0", "4.1.0"];

@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 
 use ipnet::Ipv4Net;
 
+mod data;
 mod gitops;
 mod services;
 
+pub use data::{KAFKA_NAMESPACE, Kafka, KafkaTopic};
 pub use gitops::{ArgoCd, GitOps, Team};
 pub use services::{
     AcmeChallenge, Architecture, Autoscaling, Dns, Exposure, Image, IngressClass, LetsEncrypt,
@@ -46,6 +48,8 @@ pub struct Platform {
     pub druid: Option<Druid>,
     /// Application services, in spec order.
     pub services: Vec<Service>,
+    /// Apache Kafka in the cluster, when the spec has it.
+    pub kafka: Option<Kafka>,
     /// DNS zones.
     pub dns: Dns,
     /// Let's Encrypt, when the spec asks for it.

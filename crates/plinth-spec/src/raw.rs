@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod data;
 mod gitops;
 mod services;
 
+pub use data::{Kafka, KafkaTopic};
 pub use gitops::{ArgoCd, GitOps, IdentityCenter, Team};
 pub use services::{
     AcmeChallenge, AcmeServer, Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image,
@@ -536,6 +538,9 @@ pub struct Workloads {
     /// disruption budget, network policy and exposure.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<Service>,
+    /// Apache Kafka in the cluster (Strimzi, KRaft mode) with its topics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka: Option<Kafka>,
 }
 
 /// Apache Druid.

@@ -19,6 +19,7 @@ use crate::raw::{self, AmiFamily, CapacityType, EndpointAccess, FlowLogTraffic, 
 use crate::suggest::closest;
 use crate::yaml::SpanIndex;
 
+mod data;
 mod gitops;
 mod observability;
 mod operations;
@@ -87,6 +88,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     );
     let checks = cx.checks(raw.checks.as_ref());
     let (services, dns) = cx.services(raw, &aws, &names);
+    let kafka = cx.kafka(raw);
     let lets_encrypt = cx.lets_encrypt(raw, &dns);
     let backup = raw.backup.as_ref().map(|b| cx.backup(b, &aws, raw));
     let gitops = cx.gitops(raw, &aws);
@@ -101,6 +103,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             observability,
             druid,
             services,
+            kafka,
             dns,
             lets_encrypt,
             backup,

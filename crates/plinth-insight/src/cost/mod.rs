@@ -119,6 +119,7 @@ pub fn estimate(platform: &Platform, assembly: &Assembly) -> Result<Estimate, Er
     b.control_plane(platform);
     b.node_groups(platform, &a);
     b.karpenter(&cx, &a);
+    b.kafka_volumes(&cx);
     b.network(platform, &a);
     b.data(platform, &a);
     b.logs(platform, &a);
@@ -412,6 +413,42 @@ impl Builder {
                 format!("Karpenter pool {}: {nodes} × {gb} GiB gp3", pool.name()),
                 nodes * gb * self.region.gp3_gb_month,
                 format!("{gb} GiB × ${}/GB-month", self.region.gp3_gb_month),
+            );
+        }
+    }
+
+    /// The gp3 volumes of each Kafka node pool, as the synthesized `KafkaNodePool`s ask for
+    /// them (Strimzi keeps them when the cluster is deleted).
+    fn kafka_volumes(&mut self, cx: &Context<'_>) {
+        for pool in cx.objects_of("KafkaNodePool") {
+            let replicas = pool
+                .value
+                .pointer("/spec/replicas")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let gib: u64 = pool
+                .value
+                .pointer("/spec/storage/volumes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.get("size").and_then(memory_mib))
+                .sum::<u64>()
+                / 1024;
+            if replicas == 0 || gib == 0 {
+                continue;
+            }
+            // Volume counts and sizes are small; the conversion is exact.
+            #[allow(clippy::cast_precision_loss)]
+            let gb = (replicas * gib) as f64;
+            self.line(
+                "EBS storage",
+                format!("Kafka pool {}: {replicas} × {gib} GiB gp3", pool.name()),
+                gb * self.region.gp3_gb_month,
+                format!(
+                    "{replicas} × {gib} GiB × ${}/GB-month",
+                    self.region.gp3_gb_month
+                ),
             );
         }
     }

@@ -356,6 +356,9 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
             EdgeKind::Network,
         );
     }
+    if let Some(k) = &p.kafka {
+        kafka(&mut g, k);
+    }
     if let Some(gc) = &p.observability.grafana_cloud {
         g.node(
             "grafana",
@@ -394,6 +397,66 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
         g.edge("vpc", "flow_logs", None, EdgeKind::Network);
     }
     g
+}
+
+/// Kafka's brokers, controllers, topics and UI, inside the cluster.
+fn kafka(g: &mut Graph, k: &plinth_spec::model::Kafka) {
+    g.group(
+        "kafka_cluster",
+        &format!("Kafka {} {} (Strimzi, KRaft)", k.name, k.version),
+        Some("eks"),
+    );
+    if k.controllers == 0 {
+        g.node(
+            "kafka_brokers",
+            &format!("brokers and controllers ×{}", k.brokers),
+            Shape::Stream,
+            Some("kafka_cluster"),
+        );
+    } else {
+        g.node(
+            "kafka_brokers",
+            &format!("brokers ×{}", k.brokers),
+            Shape::Stream,
+            Some("kafka_cluster"),
+        );
+        g.node(
+            "kafka_controllers",
+            &format!("KRaft controllers ×{}", k.controllers),
+            Shape::Box,
+            Some("kafka_cluster"),
+        );
+        g.edge(
+            "kafka_controllers",
+            "kafka_brokers",
+            Some("metadata"),
+            EdgeKind::Network,
+        );
+    }
+    if !k.topics.is_empty() {
+        let names: Vec<&str> = k.topics.iter().map(|t| t.name.as_str()).collect();
+        g.node(
+            "kafka_topics",
+            &format!("topics: {}", names.join(", ")),
+            Shape::Box,
+            Some("kafka_cluster"),
+        );
+        g.edge("kafka_topics", "kafka_brokers", None, EdgeKind::Network);
+    }
+    if k.ui {
+        g.node(
+            "kafka_ui",
+            "Kafka UI (read-only)",
+            Shape::Box,
+            Some("kafka_cluster"),
+        );
+        g.edge(
+            "kafka_ui",
+            "kafka_brokers",
+            Some("browse, TLS 9093"),
+            EdgeKind::Network,
+        );
+    }
 }
 
 impl Graph {

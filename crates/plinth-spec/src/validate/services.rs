@@ -39,6 +39,7 @@ pub(super) const RESERVED_NAMESPACES: &[&str] = &[
     "ingress-nginx",
     "monitoring",
     "druid",
+    "kafka",
 ];
 
 impl Cx<'_> {
@@ -383,10 +384,21 @@ impl Cx<'_> {
     }
 
     fn resources(&mut self, p: &str, r: Option<&raw::Resources>) -> Option<Resources> {
+        self.resources_or(p, r, ("100m", "128Mi"))
+    }
+
+    /// Checks container resources at `p`, with `defaults` (CPU, memory) for requests the spec
+    /// leaves out; the memory limit defaults to the request.
+    pub(super) fn resources_or(
+        &mut self,
+        p: &str,
+        r: Option<&raw::Resources>,
+        defaults: (&str, &str),
+    ) -> Option<Resources> {
         let requests = r.and_then(|r| r.requests.clone()).unwrap_or_default();
         let limits = r.and_then(|r| r.limits.clone()).unwrap_or_default();
-        let cpu = requests.cpu.unwrap_or_else(|| "100m".into());
-        let memory = requests.memory.unwrap_or_else(|| "128Mi".into());
+        let cpu = requests.cpu.unwrap_or_else(|| defaults.0.into());
+        let memory = requests.memory.unwrap_or_else(|| defaults.1.into());
         let cpu_m = self.quantity(&format!("{p}/requests/cpu"), &cpu, cpu_millis, "CPU");
         let mem_b = self.quantity(
             &format!("{p}/requests/memory"),

@@ -184,6 +184,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
         }
     }
     out.extend(super::observability::releases(p));
+    out.extend(super::kafka::releases(p));
     out.push(Release {
         name: "metrics-server",
         namespace: "kube-system",

@@ -6,9 +6,14 @@ use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use plinth_spec::Platform;
+use plinth_spec::model::KAFKA_NAMESPACE;
 
 use super::labels::labels;
 use super::{ManifestFile, Wave, value};
+
+/// The default StorageClass: gp3 volumes encrypted with the cluster's EBS key (present with
+/// the EBS CSI driver addon).
+pub const STORAGE_CLASS: &str = "gp3-encrypted";
 
 /// Pod Security level of a namespace.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +82,13 @@ pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
             name: "druid".into(),
             level: PodSecurity::Restricted,
             part_of: "druid",
+        });
+    }
+    if p.kafka.is_some() {
+        out.push(NamespaceSpec {
+            name: KAFKA_NAMESPACE.into(),
+            level: PodSecurity::Restricted,
+            part_of: "kafka",
         });
     }
     if !super::services::external_dns_instances(p).is_empty() {
@@ -156,7 +168,7 @@ fn storage_class(p: &Platform) -> StorageClass {
     }
     StorageClass {
         metadata: ObjectMeta {
-            name: Some("gp3-encrypted".to_owned()),
+            name: Some(STORAGE_CLASS.to_owned()),
             labels: Some(labels(p, "platform", "storage")),
             annotations: Some(BTreeMap::from([(
                 "storageclass.kubernetes.io/is-default-class".to_owned(),

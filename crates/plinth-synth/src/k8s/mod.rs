@@ -11,6 +11,7 @@ pub mod argocd;
 pub mod dashboards;
 mod druid;
 mod foundation;
+pub mod kafka;
 mod karpenter;
 pub mod labels;
 pub(crate) mod monitoring;
@@ -111,6 +112,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(addons::files(p));
     files.extend(karpenter::files(p));
     files.extend(druid::files(p));
+    files.extend(kafka::files(p));
     files.extend(monitoring::files(p));
     files.extend(services::files(p));
     files.extend(observability::files(p));

@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 
 use super::addons::Release;
 use super::dashboards;
+use super::foundation::STORAGE_CLASS;
 use super::labels::labels;
 use super::{ManifestFile, Wave};
 
@@ -53,8 +54,6 @@ const GRAFANA_ADMIN: &str = "grafana-admin";
 const ALERTMANAGER_SECRETS: &str = "alertmanager-receivers";
 /// Where Alertmanager's receiver secrets are mounted.
 const ALERTMANAGER_SECRETS_DIR: &str = "/mnt/secrets/alertmanager";
-/// The default StorageClass the foundation wave creates (with the EBS CSI driver).
-const STORAGE_CLASS: &str = "gp3-encrypted";
 /// Alert rules kube-prometheus-stack ships that plinth's own rules replace, so one problem
 /// raises one alert.
 const REPLACED_DEFAULT_RULES: &[&str] = &[

@@ -1,0 +1,69 @@
+//! Checked settings of the data-processing workloads that run inside the cluster.
+
+use std::collections::BTreeMap;
+
+use super::Resources;
+
+/// Namespace of the Kafka cluster, its operator and Kafka UI.
+pub const KAFKA_NAMESPACE: &str = "kafka";
+
+/// Apache Kafka, run by Strimzi in KRaft mode.
+#[derive(Debug, Clone)]
+pub struct Kafka {
+    /// Name of the `Kafka` resource; prefix of every object Strimzi creates for it.
+    pub name: String,
+    /// Kafka version.
+    pub version: String,
+    /// Brokers.
+    pub brokers: u32,
+    /// Dedicated controllers; 0 when the brokers are the controller quorum too.
+    pub controllers: u32,
+    /// GiB of each broker's volume.
+    pub storage_gib: u32,
+    /// Resources of each broker.
+    pub resources: Resources,
+    /// Replication factor of topics that name none (and of Kafka's internal topics).
+    pub default_replicas: u32,
+    /// In-sync replicas a write with `acks=all` needs.
+    pub min_insync_replicas: u32,
+    /// Namespaces whose pods may connect, sorted.
+    pub clients: Vec<String>,
+    /// Topics, in spec order.
+    pub topics: Vec<KafkaTopic>,
+    /// Whether Kafka UI runs beside the cluster.
+    pub ui: bool,
+}
+
+impl Kafka {
+    /// The bootstrap address of the TLS listener, inside the cluster.
+    pub fn bootstrap(&self) -> String {
+        format!(
+            "{}-kafka-bootstrap.{KAFKA_NAMESPACE}.svc:{}",
+            self.name,
+            Self::TLS_PORT
+        )
+    }
+
+    /// Port of the TLS listener, the only one.
+    pub const TLS_PORT: u16 = 9093;
+
+    /// The Secret Strimzi keeps the cluster CA certificate in (`ca.crt`), which clients trust.
+    pub fn ca_secret(&self) -> String {
+        format!("{}-cluster-ca-cert", self.name)
+    }
+}
+
+/// A Kafka topic.
+#[derive(Debug, Clone)]
+pub struct KafkaTopic {
+    /// Topic name as Kafka knows it.
+    pub name: String,
+    /// Name of its `KafkaTopic` resource (the topic name when Kubernetes accepts it).
+    pub resource_name: String,
+    /// Partitions.
+    pub partitions: u32,
+    /// Replicas of each partition.
+    pub replicas: u32,
+    /// Topic configuration, `retention.ms` included when the spec sets a retention.
+    pub config: BTreeMap<String, String>,
+}

@@ -1,0 +1,66 @@
+//! Raw types of the data-processing workloads that run inside the cluster: Apache Kafka
+//! (`workloads.kafka`).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Resources;
+
+/// Apache Kafka in the cluster: a Strimzi-managed cluster in KRaft mode (no ZooKeeper), its
+/// topics, and optionally Kafka UI.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Kafka {
+    /// Name of the Kafka cluster (default `kafka`); clients bootstrap from
+    /// `{name}-kafka-bootstrap.kafka.svc:9093`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Kafka version, one the pinned Strimzi release runs (default `4.1.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Brokers (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brokers: Option<u32>,
+    /// Dedicated KRaft controllers: 1, 3 or 5, or 0 to run the controller quorum on the brokers
+    /// (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controllers: Option<u32>,
+    /// Size of each broker's encrypted gp3 volume in GiB (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_gib: Option<u32>,
+    /// Resources of each broker (default requests 500m CPU and 2Gi memory, limit = request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// Namespaces whose pods may connect to Kafka (the namespaces of plinth's own workloads
+    /// that use Kafka are added).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<String>,
+    /// Topics, created and kept as written by Strimzi's topic operator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<KafkaTopic>,
+    /// Kafka UI in the same namespace, read-only, reached with `kubectl port-forward`.
+    #[serde(default)]
+    pub ui: bool,
+}
+
+/// A Kafka topic.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct KafkaTopic {
+    /// Topic name: letters, digits, `.`, `_` and `-`.
+    pub name: String,
+    /// Partitions (default 3); can grow later, never shrink.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<u32>,
+    /// Replicas of each partition (default: the cluster's default replication factor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Hours records are kept (default Kafka's 168).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_hours: Option<u32>,
+    /// Other topic configuration, e.g. `cleanup.policy: compact`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config: BTreeMap<String, String>,
+}

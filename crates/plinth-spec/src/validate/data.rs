@@ -1,0 +1,376 @@
+//! Checks of the data-processing workloads that run inside the cluster: Apache Kafka
+//! (`workloads.kafka`).
+//!
+//! Kafka keeps its logs on the EBS CSI driver's encrypted volumes, so it needs that addon. The
+//! controller quorum must be able to lose a member and keep a majority, which is why only odd
+//! sizes are accepted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Cx, is_slug};
+use crate::diagnostic::Diagnostic;
+use crate::facts;
+use crate::model::{KAFKA_NAMESPACE, Kafka, KafkaTopic};
+use crate::raw::{self, RawSpec};
+use crate::yaml::escape_pointer;
+
+/// Name of the Kafka cluster when the spec names none.
+const DEFAULT_KAFKA_NAME: &str = "kafka";
+/// Kafka version when the spec names none: the newest the pinned Strimzi runs.
+const DEFAULT_KAFKA_VERSION: &str = "4.1.0";
+/// Brokers when the spec says nothing.
+const DEFAULT_BROKERS: u32 = 3;
+/// Dedicated controllers when the spec says nothing: a quorum that survives one loss.
+const DEFAULT_CONTROLLERS: u32 = 3;
+/// GiB of each broker's volume when the spec says nothing.
+const DEFAULT_KAFKA_STORAGE_GIB: u32 = 100;
+/// A broker's requests when the spec names none: Kafka leans on the page cache, so memory
+/// beyond the heap is not wasted.
+const DEFAULT_BROKER_RESOURCES: (&str, &str) = ("500m", "2Gi");
+/// Partitions of a topic that names none.
+const DEFAULT_PARTITIONS: u32 = 3;
+/// Longest Kafka topic name (Kafka's own limit).
+const MAX_TOPIC_NAME: usize = 249;
+/// Topic settings the spec sets with fields of their own.
+const TYPED_TOPIC_CONFIG: &[(&str, &str)] = &[("retention.ms", "retentionHours")];
+
+impl Cx<'_> {
+    /// Validates `workloads.kafka`.
+    pub(super) fn kafka(&mut self, raw: &RawSpec) -> Option<Kafka> {
+        let k = raw.workloads.as_ref()?.kafka.as_ref()?;
+        let at = "/workloads/kafka";
+        let name = k
+            .name
+            .clone()
+            .unwrap_or_else(|| DEFAULT_KAFKA_NAME.to_owned());
+        // Strimzi names pods `{name}-{pool}-{n}` and services `{name}-kafka-bootstrap`.
+        self.slug(&format!("{at}/name"), "Kafka cluster name", &name, 30);
+        let version = k
+            .version
+            .clone()
+            .unwrap_or_else(|| DEFAULT_KAFKA_VERSION.to_owned());
+        if !facts::STRIMZI_KAFKA_VERSIONS.contains(&version.as_str()) {
+            self.error(
+                "spec::unsupported-version",
+                &format!("{at}/version"),
+                format!(
+                    "Strimzi {} does not run Kafka {version}",
+                    facts::STRIMZI_RELEASE
+                ),
+            )
+            .help = Some(format!(
+                "use one of {}",
+                facts::STRIMZI_KAFKA_VERSIONS.join(", ")
+            ));
+        }
+        let brokers = k.brokers.unwrap_or(DEFAULT_BROKERS);
+        if brokers == 0 {
+            self.error(
+                "spec::invalid-size",
+                &format!("{at}/brokers"),
+                "Kafka needs at least one broker",
+            );
+        }
+        let controllers = k.controllers.unwrap_or(DEFAULT_CONTROLLERS);
+        if ![0, 1, 3, 5].contains(&controllers) {
+            self.error(
+                "spec::invalid-size",
+                &format!("{at}/controllers"),
+                format!("a KRaft quorum of {controllers} controllers cannot keep a majority when one fails"),
+            )
+            .help = Some("use 3 (or 5), or 0 to make the brokers the controllers".into());
+        } else if controllers == 0 && brokers > 0 && ![1, 3, 5].contains(&brokers) {
+            self.error(
+                "spec::invalid-size",
+                &format!("{at}/brokers"),
+                format!("with `controllers: 0` the {brokers} brokers are the KRaft quorum, which needs an odd size of at most 5"),
+            )
+            .help = Some("use 3 brokers, or dedicated controllers (`controllers: 3`)".into());
+        }
+        let storage_gib = k.storage_gib.unwrap_or(DEFAULT_KAFKA_STORAGE_GIB);
+        if !(1..=16_384).contains(&storage_gib) {
+            self.error(
+                "spec::invalid-size",
+                &format!("{at}/storageGib"),
+                format!("storageGib {storage_gib} must be between 1 and 16384"),
+            )
+            .help = Some("gp3 volumes are 1 GiB to 16 TiB".into());
+        }
+        if !raw.cluster.addons.contains_key("aws-ebs-csi-driver") {
+            self.error(
+                "spec::kafka-needs-storage",
+                at,
+                "Kafka keeps its logs on EBS volumes, but the aws-ebs-csi-driver addon is missing",
+            )
+            .help = Some(
+                "add `aws-ebs-csi-driver` to cluster.addons, e.g. `v1.51.1-eksbuild.1`".into(),
+            );
+        }
+        let resources = self.resources_or(
+            &format!("{at}/resources"),
+            k.resources.as_ref(),
+            DEFAULT_BROKER_RESOURCES,
+        );
+        let default_replicas = brokers.clamp(1, 3);
+        let min_insync_replicas = min_insync(default_replicas);
+        let topics = self.kafka_topics(&k.topics, brokers, min_insync_replicas);
+        let mut clients = BTreeSet::new();
+        for (i, ns) in k.clients.iter().enumerate() {
+            let np = format!("{at}/clients/{i}");
+            if !is_slug(ns) || ns.len() > 63 {
+                self.error(
+                    "spec::invalid-name",
+                    &np,
+                    format!("namespace `{ns}` is not a valid name"),
+                )
+                .help = Some("use up to 63 lowercase letters, digits and `-`".into());
+            } else if ns == KAFKA_NAMESPACE {
+                self.warning(
+                    "spec::redundant-client",
+                    &np,
+                    "pods in `kafka` are Kafka's own; list the namespaces of its clients",
+                );
+            } else if !clients.insert(ns.clone()) {
+                self.warning(
+                    "spec::duplicate-client",
+                    &np,
+                    format!("namespace `{ns}` is listed twice"),
+                );
+            }
+        }
+        Some(Kafka {
+            name,
+            version,
+            brokers,
+            controllers,
+            storage_gib,
+            resources: resources?,
+            default_replicas,
+            min_insync_replicas,
+            clients: clients.into_iter().collect(),
+            topics,
+            ui: k.ui,
+        })
+    }
+
+    fn kafka_topics(
+        &mut self,
+        list: &[raw::KafkaTopic],
+        brokers: u32,
+        cluster_min_insync: u32,
+    ) -> Vec<KafkaTopic> {
+        let mut out = Vec::new();
+        let mut names = BTreeSet::new();
+        let mut resources: BTreeMap<String, &str> = BTreeMap::new();
+        for (i, t) in list.iter().enumerate() {
+            let p = format!("/workloads/kafka/topics/{i}");
+            if !is_topic_name(&t.name) {
+                self.error(
+                    "spec::invalid-name",
+                    &format!("{p}/name"),
+                    format!("`{}` is not a Kafka topic name", t.name),
+                )
+                .help = Some(format!(
+                    "up to {MAX_TOPIC_NAME} letters, digits, `.`, `_` and `-`, not `.` or `..`"
+                ));
+                continue;
+            }
+            if !names.insert(t.name.as_str()) {
+                self.error(
+                    "spec::duplicate-topic",
+                    &format!("{p}/name"),
+                    format!("topic `{}` is defined twice", t.name),
+                );
+                continue;
+            }
+            let resource_name = resource_name(&t.name);
+            if !is_dns_subdomain(&resource_name) {
+                self.error(
+                    "spec::invalid-name",
+                    &format!("{p}/name"),
+                    format!(
+                        "topic `{}` has no Kubernetes name for its KafkaTopic",
+                        t.name
+                    ),
+                )
+                .help = Some("use letters or digits between the dots".into());
+                continue;
+            }
+            if let Some(other) = resources.insert(resource_name.clone(), t.name.as_str()) {
+                self.error(
+                    "spec::duplicate-topic",
+                    &format!("{p}/name"),
+                    format!(
+                        "topics `{other}` and `{}` would both be the KafkaTopic `{resource_name}`",
+                        t.name
+                    ),
+                )
+                .help = Some(
+                    "Kubernetes names are lowercase with `-` for `_`; rename one topic".into(),
+                );
+            }
+            let partitions = t.partitions.unwrap_or(DEFAULT_PARTITIONS);
+            if partitions == 0 {
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/partitions"),
+                    "a topic needs at least one partition",
+                );
+            }
+            let replicas = t.replicas.unwrap_or_else(|| brokers.clamp(1, 3));
+            if replicas == 0 || replicas > brokers.max(1) {
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/replicas"),
+                    format!("{replicas} replicas need as many brokers; the cluster has {brokers}"),
+                )
+                .help = Some(format!("use 1 to {}", brokers.max(1)));
+            }
+            let mut config = BTreeMap::new();
+            if let Some(hours) = t.retention_hours {
+                if hours == 0 {
+                    self.error(
+                        "spec::invalid-value",
+                        &format!("{p}/retentionHours"),
+                        "a retention of 0 hours deletes records as they arrive",
+                    )
+                    .help = Some("give at least 1 hour".into());
+                }
+                config.insert(
+                    "retention.ms".to_owned(),
+                    (u64::from(hours) * 3_600_000).to_string(),
+                );
+            }
+            // A topic with fewer replicas than the cluster's default minimum would refuse every
+            // `acks=all` write; it gets a minimum it can meet with one replica down.
+            let topic_min_insync = min_insync(replicas);
+            if replicas > 0 && topic_min_insync < cluster_min_insync {
+                config.insert(
+                    "min.insync.replicas".to_owned(),
+                    topic_min_insync.to_string(),
+                );
+            }
+            for (key, value) in &t.config {
+                let kp = format!("{p}/config/{}", escape_pointer(key));
+                // Both point at the key, the part that is wrong.
+                let at = self.spans.key(&kp);
+                if let Some((_, field)) = TYPED_TOPIC_CONFIG.iter().find(|(k, _)| k == key) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "spec::conflicting-settings",
+                            format!("`{key}` is set by the topic's `{field}`"),
+                        )
+                        .at(at)
+                        .help(format!("set `{field}` instead")),
+                    );
+                    continue;
+                }
+                if !is_config_key(key) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "spec::invalid-name",
+                            format!("`{key}` is not a Kafka topic setting"),
+                        )
+                        .at(at)
+                        .help("lowercase words separated by `.`, e.g. `cleanup.policy`"),
+                    );
+                    continue;
+                }
+                config.insert(key.clone(), value.clone());
+            }
+            out.push(KafkaTopic {
+                name: t.name.clone(),
+                resource_name,
+                partitions,
+                replicas,
+                config,
+            });
+        }
+        out
+    }
+}
+
+/// In-sync replicas a write with `acks=all` needs, so that one replica can be down.
+fn min_insync(replicas: u32) -> u32 {
+    if replicas >= 3 { 2 } else { 1 }
+}
+
+/// Kafka's rule for topic names.
+fn is_topic_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_TOPIC_NAME
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// The KafkaTopic resource name of a topic: the topic name when it is a DNS subdomain,
+/// otherwise lowercased with `_` as `-` (Strimzi's `spec.topicName` keeps the real name).
+fn resource_name(topic: &str) -> String {
+    topic
+        .to_ascii_lowercase()
+        .replace('_', "-")
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned()
+}
+
+/// Kubernetes' rule for most object names (RFC 1123 subdomain).
+fn is_dns_subdomain(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && label.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+/// A topic setting's name: lowercase words joined by `.`.
+fn is_config_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.split('.').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_topic_names_to_resource_names() {
+        assert_eq!(resource_name("orders"), "orders");
+        assert_eq!(resource_name("Orders_V2"), "orders-v2");
+        assert_eq!(resource_name("_internal.events"), "internal.events");
+        assert!(is_topic_name("web.clicks-v1_raw"));
+        assert!(!is_topic_name(".."));
+        assert!(!is_topic_name("a b"));
+        assert!(!is_topic_name(&"x".repeat(250)));
+        assert!(is_dns_subdomain("internal.events"));
+        assert!(!is_dns_subdomain("a..b"));
+        assert!(!is_dns_subdomain(""));
+    }
+
+    #[test]
+    fn reads_config_keys() {
+        assert!(is_config_key("cleanup.policy"));
+        assert!(is_config_key("segment.ms"));
+        assert!(!is_config_key("Cleanup.Policy"));
+        assert!(!is_config_key("cleanup..policy"));
+    }
+
+    #[test]
+    fn keeps_writes_possible_with_one_replica_down() {
+        assert_eq!(min_insync(1), 1);
+        assert_eq!(min_insync(2), 1);
+        assert_eq!(min_insync(3), 2);
+        assert_eq!(min_insync(5), 2);
+    }
+}
