@@ -12,7 +12,7 @@ mod data;
 mod gitops;
 mod services;
 
-pub use data::{KAFKA_NAMESPACE, Kafka, KafkaTopic};
+pub use data::{KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE, SPARK_SERVICE_ACCOUNT, Spark};
 pub use gitops::{ArgoCd, GitOps, Team};
 pub use services::{
     AcmeChallenge, Architecture, Autoscaling, Dns, Exposure, Image, IngressClass, LetsEncrypt,
@@ -50,6 +50,8 @@ pub struct Platform {
     pub services: Vec<Service>,
     /// Apache Kafka in the cluster, when the spec has it.
     pub kafka: Option<Kafka>,
+    /// Apache Spark through the Spark operator, when the spec has it.
+    pub spark: Option<Spark>,
     /// DNS zones.
     pub dns: Dns,
     /// Let's Encrypt, when the spec asks for it.

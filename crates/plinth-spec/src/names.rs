@@ -367,6 +367,19 @@ impl Names {
         format!("{}-bastion", self.id)
     }
 
+    /// The data bucket the data-processing workloads share, each under a prefix of its own:
+    /// `{id}-data-lake`. Shorter than the Druid buckets and led by the same id, so the id's
+    /// checks cover it.
+    pub fn data_bucket(&self) -> String {
+        format!("{}-data-lake", self.id)
+    }
+
+    /// The pod identity role of a data-processing workload: `{id}-{workload}` (`spark`,
+    /// `airflow`, …), shorter than the flow-log role.
+    pub fn workload_role(&self, workload: &str) -> String {
+        format!("{}-{workload}", self.id)
+    }
+
     /// The flow-log delivery role: `{id}-vpc-flow-logs`.
     pub fn flow_log_role(&self) -> String {
         format!("{}-vpc-flow-logs", self.id)

@@ -14,7 +14,7 @@ mod data;
 mod gitops;
 mod services;
 
-pub use data::{Kafka, KafkaTopic};
+pub use data::{Kafka, KafkaTopic, Spark};
 pub use gitops::{ArgoCd, GitOps, IdentityCenter, Team};
 pub use services::{
     AcmeChallenge, AcmeServer, Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image,
@@ -541,6 +541,10 @@ pub struct Workloads {
     /// Apache Kafka in the cluster (Strimzi, KRaft mode) with its topics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka: Option<Kafka>,
+    /// Apache Spark through the Spark operator, with S3 access under a prefix of the data
+    /// bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spark: Option<Spark>,
 }
 
 /// Apache Druid.
@@ -688,6 +692,10 @@ pub struct CostAssumptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub kafka_egress_gb: Option<f64>,
+    /// GB in the data bucket of the data-processing workloads (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub data_lake_gb: Option<f64>,
     /// GB a month of control-plane logs (default 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]

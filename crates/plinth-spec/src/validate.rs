@@ -53,7 +53,10 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             .observability
             .as_ref()
             .is_some_and(|o| o.grafana_cloud.is_some()),
-        pod_identity_users: observability::pod_identity_users(raw),
+        pod_identity_users: observability::pod_identity_users(raw)
+            .into_iter()
+            .chain(data::pod_identity_users(raw))
+            .collect(),
     };
     let metadata = cx.metadata(&raw.metadata);
     let aws = cx.aws(&raw.aws);
@@ -89,6 +92,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let checks = cx.checks(raw.checks.as_ref());
     let (services, dns) = cx.services(raw, &aws, &names);
     let kafka = cx.kafka(raw);
+    let spark = cx.spark(raw);
     let lets_encrypt = cx.lets_encrypt(raw, &dns);
     let backup = raw.backup.as_ref().map(|b| cx.backup(b, &aws, raw));
     let gitops = cx.gitops(raw, &aws);
@@ -104,6 +108,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             druid,
             services,
             kafka,
+            spark,
             dns,
             lets_encrypt,
             backup,

@@ -9,37 +9,47 @@ use plinth_spec::Platform;
 use serde_json::json;
 
 use crate::builder::{Builder, Role};
+use crate::processing;
 
 /// The bindings stack's template, when any workload needs one.
 pub fn template(p: &Platform) -> Option<Template> {
-    let druid = p.druid.as_ref()?;
     let names = &p.names;
-    let service_account = names.druid_service_account()?;
-    let mut b = Builder::new(
-        p,
-        format!(
+    let druid = p.druid.as_ref().zip(names.druid_service_account());
+    if druid.is_none() && processing::bindings(p).is_empty() {
+        return None;
+    }
+    let description = match &druid {
+        Some((d, _)) => format!(
             "plinth {}: pod identity of Druid release {}",
             names.platform(),
-            druid.release
+            d.release
         ),
-    );
-    b.add(
-        "DruidPodIdentity",
-        Resource::new(
-            "AWS::EKS::PodIdentityAssociation",
-            json!({
-                "ClusterName": Expr::import(names.export("EksClusterName")),
-                "Namespace": names.druid_namespace(),
-                "ServiceAccount": service_account,
-                "RoleArn": Expr::import(names.export("DruidRoleArn")),
-            }),
+        None => format!(
+            "plinth {}: pod identity of the data-processing workloads",
+            names.platform()
         ),
-        Role {
-            resource_type: "eks-pod-identity-association",
-            category: "security",
-            component: "druid",
-        },
-        None,
-    );
+    };
+    let mut b = Builder::new(p, description);
+    if let Some((_, service_account)) = druid {
+        b.add(
+            "DruidPodIdentity",
+            Resource::new(
+                "AWS::EKS::PodIdentityAssociation",
+                json!({
+                    "ClusterName": Expr::import(names.export("EksClusterName")),
+                    "Namespace": names.druid_namespace(),
+                    "ServiceAccount": service_account,
+                    "RoleArn": Expr::import(names.export("DruidRoleArn")),
+                }),
+            ),
+            Role {
+                resource_type: "eks-pod-identity-association",
+                category: "security",
+                component: "druid",
+            },
+            None,
+        );
+    }
+    processing::associations(&mut b);
     Some(b.template)
 }

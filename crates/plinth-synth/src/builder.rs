@@ -31,6 +31,11 @@ impl<'p> Builder<'p> {
         }
     }
 
+    /// Continues a template another module started, tagging what is added the same way.
+    pub fn extend(platform: &'p Platform, template: Template) -> Self {
+        Self { template, platform }
+    }
+
     /// The platform being synthesized.
     pub fn platform(&self) -> &'p Platform {
         self.platform

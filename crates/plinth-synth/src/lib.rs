@@ -18,6 +18,7 @@ mod lbc;
 mod network;
 mod observability;
 mod operations;
+mod processing;
 mod services;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -113,7 +114,7 @@ pub fn synth(platform: &Platform) -> Assembly {
             let template = match kind {
                 StackKind::Network => Some(network::template(platform)),
                 StackKind::Cluster => Some(cluster::template(platform)),
-                StackKind::Data => druid::template(platform),
+                StackKind::Data => processing::data_template(platform, druid::template(platform)),
                 StackKind::Bindings => bindings::template(platform),
                 StackKind::Services => services::template(platform),
                 StackKind::Operations => operations::template(platform),

@@ -46,6 +46,23 @@ fn kafka_examples() -> Vec<(String, plinth_spec::Platform, Assembly)> {
     out
 }
 
+fn spark_examples() -> Vec<(String, plinth_spec::Platform, Assembly)> {
+    let out: Vec<_> = examples()
+        .into_iter()
+        .filter(|(_, p, _)| p.spark.is_some())
+        .collect();
+    assert!(!out.is_empty(), "expected an example with Spark");
+    out
+}
+
+fn stack<'a>(a: &'a Assembly, kind: &str) -> &'a plinth_cfn::Template {
+    &a.stacks
+        .iter()
+        .find(|s| s.kind.as_str() == kind)
+        .unwrap_or_else(|| panic!("no {kind} stack"))
+        .template
+}
+
 fn objects(a: &Assembly) -> Vec<&Value> {
     a.kubernetes
         .iter()
@@ -76,6 +93,9 @@ fn workload_namespaces_are_restricted_and_deny_ingress() {
         let mut namespaces = Vec::new();
         if platform.kafka.is_some() {
             namespaces.push(plinth_spec::model::KAFKA_NAMESPACE);
+        }
+        if platform.spark.is_some() {
+            namespaces.push(plinth_spec::model::SPARK_NAMESPACE);
         }
         for ns in namespaces {
             let namespace = of_kind(&assembly, "Namespace")
@@ -204,5 +224,82 @@ fn kafka_operator_and_ui_agree_with_the_cluster() {
                 .any(|p| p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "kafka-ui"),
             "{example}: Kafka UI is not a listener peer"
         );
+    }
+}
+
+/// Spark's applications run as the service account the operator creates and the bindings
+/// stack binds to Spark's role, and write only where that role may write.
+#[test]
+fn spark_applications_write_where_their_role_may() {
+    for (example, platform, assembly) in spark_examples() {
+        let data = stack(&assembly, "data");
+        let bucket = data.resources["DataLakeBucket"].properties["BucketName"]
+            .as_str()
+            .unwrap();
+        let role = &data.resources["SparkRole"].properties;
+        let statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap();
+        let objects = statements
+            .iter()
+            .find(|s| s["Sid"] == "UseOwnObjects")
+            .unwrap()["Resource"]["Fn::Sub"]
+            .as_str()
+            .unwrap();
+        let prefix = objects
+            .strip_prefix("${DataLakeBucket.Arn}/")
+            .and_then(|p| p.strip_suffix('*'))
+            .unwrap_or_else(|| panic!("{example}: {objects}"));
+        let binding = &stack(&assembly, "bindings").resources["SparkPodIdentity"].properties;
+        assert_eq!(binding["Namespace"], "spark", "{example}");
+        let service_account = binding["ServiceAccount"].as_str().unwrap();
+        let operator = values(&assembly, "spark-operator");
+        assert_eq!(
+            operator["spark"]["serviceAccount"]["name"], service_account,
+            "{example}: the operator creates another service account"
+        );
+        assert_eq!(
+            operator["spark"]["jobNamespaces"],
+            serde_json::json!(["spark"]),
+            "{example}"
+        );
+        let mut specs: Vec<&Value> = of_kind(&assembly, "SparkApplication")
+            .into_iter()
+            .map(|a| &a["spec"])
+            .collect();
+        specs.extend(
+            of_kind(&assembly, "ScheduledSparkApplication")
+                .into_iter()
+                .map(|a| &a["spec"]["template"]),
+        );
+        if !platform.spark.as_ref().unwrap().examples {
+            assert!(specs.is_empty(), "{example}");
+            continue;
+        }
+        assert!(!specs.is_empty(), "{example}: no example applications");
+        for spec in specs {
+            for pod in ["driver", "executor"] {
+                assert_eq!(
+                    spec[pod]["serviceAccount"], service_account,
+                    "{example}: {pod}"
+                );
+                assert_eq!(
+                    spec[pod]["podSecurityContext"]["runAsNonRoot"], true,
+                    "{example}: {pod}"
+                );
+                assert_eq!(
+                    spec[pod]["securityContext"]["capabilities"]["drop"],
+                    serde_json::json!(["ALL"]),
+                    "{example}: {pod}"
+                );
+            }
+            for path in spec["arguments"].as_array().unwrap() {
+                let path = path.as_str().unwrap();
+                assert!(
+                    path.starts_with(&format!("s3a://{bucket}/{prefix}")),
+                    "{example}: {path} is outside {bucket}/{prefix}"
+                );
+            }
+        }
     }
 }

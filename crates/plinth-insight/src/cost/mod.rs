@@ -122,6 +122,7 @@ pub fn estimate(platform: &Platform, assembly: &Assembly) -> Result<Estimate, Er
     b.kafka_volumes(&cx);
     b.network(platform, &a);
     b.data(platform, &a);
+    b.data_lake(platform, &a);
     b.logs(platform, &a);
     b.keys_and_secrets(&cx);
     let total = b.lines.iter().map(|l| l.monthly).sum();
@@ -150,7 +151,7 @@ struct Assumptions {
 
 impl Assumptions {
     fn new(spec: &CostAssumptions) -> Self {
-        let table: [(&'static str, Option<f64>, f64, &'static str); 12] = [
+        let table: [(&'static str, Option<f64>, f64, &'static str); 13] = [
             (
                 "natDataGb",
                 spec.nat_data_gb,
@@ -192,6 +193,12 @@ impl Assumptions {
                 spec.kafka_egress_gb,
                 200.0,
                 "GB a month read from Kafka",
+            ),
+            (
+                "dataLakeGb",
+                spec.data_lake_gb,
+                100.0,
+                "GB in the data bucket of the data-processing workloads",
             ),
             (
                 "controlPlaneLogsGb",
@@ -549,6 +556,20 @@ impl Builder {
             format!("{deep} GB deep storage (Standard)"),
             deep * r.s3_gb_month,
             format!("deepStorageGb × ${}/GB-month", r.s3_gb_month),
+        );
+    }
+
+    /// The data bucket Spark (and Airflow's logs) write to, when the platform has one.
+    fn data_lake(&mut self, p: &Platform, a: &Assumptions) {
+        if p.spark.is_none() {
+            return;
+        }
+        let gb = a.get("dataLakeGb");
+        self.line(
+            "S3",
+            format!("{gb} GB in the data bucket (Standard)"),
+            gb * self.region.s3_gb_month,
+            format!("dataLakeGb × ${}/GB-month", self.region.s3_gb_month),
         );
     }
 

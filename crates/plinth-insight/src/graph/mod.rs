@@ -359,6 +359,9 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
     if let Some(k) = &p.kafka {
         kafka(&mut g, k);
     }
+    if let Some(s) = &p.spark {
+        spark(&mut g, p, s);
+    }
     if let Some(gc) = &p.observability.grafana_cloud {
         g.node(
             "grafana",
@@ -397,6 +400,33 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
         g.edge("vpc", "flow_logs", None, EdgeKind::Network);
     }
     g
+}
+
+/// The Spark operator, its applications and the data bucket they write to.
+fn spark(g: &mut Graph, p: &Platform, s: &plinth_spec::model::Spark) {
+    g.group("spark", "Spark (Spark operator)", Some("eks"));
+    g.node(
+        "spark_apps",
+        if s.examples {
+            "applications: events-to-s3, daily-event-counts"
+        } else {
+            "Spark applications"
+        },
+        Shape::Box,
+        Some("spark"),
+    );
+    g.node(
+        "data_lake",
+        &format!("S3 {}", p.names.data_bucket()),
+        Shape::Store,
+        None,
+    );
+    g.edge(
+        "spark_apps",
+        "data_lake",
+        Some(&format!("Parquet under {}/", s.s3_prefix)),
+        EdgeKind::Data,
+    );
 }
 
 /// Kafka's brokers, controllers, topics and UI, inside the cluster.

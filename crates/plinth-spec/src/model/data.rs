@@ -7,6 +7,12 @@ use super::Resources;
 /// Namespace of the Kafka cluster, its operator and Kafka UI.
 pub const KAFKA_NAMESPACE: &str = "kafka";
 
+/// Namespace of the Spark operator and the Spark applications.
+pub const SPARK_NAMESPACE: &str = "spark";
+/// Service account Spark's drivers and executors run as; its pod identity role reaches the
+/// data bucket.
+pub const SPARK_SERVICE_ACCOUNT: &str = "spark";
+
 /// Apache Kafka, run by Strimzi in KRaft mode.
 #[derive(Debug, Clone)]
 pub struct Kafka {
@@ -66,4 +72,13 @@ pub struct KafkaTopic {
     pub replicas: u32,
     /// Topic configuration, `retention.ms` included when the spec sets a retention.
     pub config: BTreeMap<String, String>,
+}
+
+/// Apache Spark through the Spark operator.
+#[derive(Debug, Clone)]
+pub struct Spark {
+    /// Key prefix in the data bucket Spark may use, without slashes at either end.
+    pub s3_prefix: String,
+    /// Whether the example applications are written.
+    pub examples: bool,
 }

@@ -1,5 +1,5 @@
 //! Raw types of the data-processing workloads that run inside the cluster: Apache Kafka
-//! (`workloads.kafka`).
+//! (`workloads.kafka`) and Apache Spark (`workloads.spark`).
 
 use std::collections::BTreeMap;
 
@@ -63,4 +63,19 @@ pub struct KafkaTopic {
     /// Other topic configuration, e.g. `cleanup.policy: compact`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config: BTreeMap<String, String>,
+}
+
+/// Apache Spark through the Spark operator: applications in namespace `spark` that read and
+/// write the platform's data bucket under one prefix.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Spark {
+    /// Key prefix in the data bucket that Spark applications may read and write (default
+    /// `spark`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_prefix: Option<String>,
+    /// Whether plinth writes its example applications (default true): one that writes events
+    /// to S3 as Parquet, and a daily aggregation of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examples: Option<bool>,
 }

@@ -1,5 +1,5 @@
 //! Checks of the data-processing workloads that run inside the cluster: Apache Kafka
-//! (`workloads.kafka`).
+//! (`workloads.kafka`) and Apache Spark (`workloads.spark`).
 //!
 //! Kafka keeps its logs on the EBS CSI driver's encrypted volumes, so it needs that addon. The
 //! controller quorum must be able to lose a member and keep a majority, which is why only odd
@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Cx, is_slug};
 use crate::diagnostic::Diagnostic;
 use crate::facts;
-use crate::model::{KAFKA_NAMESPACE, Kafka, KafkaTopic};
+use crate::model::{KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE, Spark};
 use crate::raw::{self, RawSpec};
 use crate::yaml::escape_pointer;
 
@@ -34,7 +34,44 @@ const MAX_TOPIC_NAME: usize = 249;
 /// Topic settings the spec sets with fields of their own.
 const TYPED_TOPIC_CONFIG: &[(&str, &str)] = &[("retention.ms", "retentionHours")];
 
+/// Key prefix of Spark's data when the spec names none.
+const DEFAULT_SPARK_PREFIX: &str = "spark";
+
+/// Workloads of this module that run with an EKS Pod Identity role, for the agent check.
+pub(super) fn pod_identity_users(raw: &RawSpec) -> Vec<&'static str> {
+    let w = raw.workloads.as_ref();
+    let mut out = Vec::new();
+    if w.is_some_and(|w| w.spark.is_some()) {
+        out.push("Spark applications");
+    }
+    out
+}
+
 impl Cx<'_> {
+    /// Validates `workloads.spark`.
+    pub(super) fn spark(&mut self, raw: &RawSpec) -> Option<Spark> {
+        let s = raw.workloads.as_ref()?.spark.as_ref()?;
+        let prefix = s
+            .s3_prefix
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SPARK_PREFIX.to_owned());
+        if !is_key_prefix(&prefix) {
+            self.error(
+                "spec::invalid-value",
+                "/workloads/spark/s3Prefix",
+                format!("`{prefix}` is not a key prefix Spark's role can be limited to"),
+            )
+            .help = Some(
+                "lowercase letters, digits, `-`, `_` and `.`, in parts joined by `/`, e.g. `spark` or `teams/analytics`"
+                    .into(),
+            );
+        }
+        Some(Spark {
+            s3_prefix: prefix,
+            examples: s.examples.unwrap_or(true),
+        })
+    }
+
     /// Validates `workloads.kafka`.
     pub(super) fn kafka(&mut self, raw: &RawSpec) -> Option<Kafka> {
         let k = raw.workloads.as_ref()?.kafka.as_ref()?;
@@ -115,6 +152,10 @@ impl Cx<'_> {
         let min_insync_replicas = min_insync(default_replicas);
         let topics = self.kafka_topics(&k.topics, brokers, min_insync_replicas);
         let mut clients = BTreeSet::new();
+        // plinth's own workloads that may use Kafka.
+        if raw.workloads.as_ref().is_some_and(|w| w.spark.is_some()) {
+            clients.insert(SPARK_NAMESPACE.to_owned());
+        }
         for (i, ns) in k.clients.iter().enumerate() {
             let np = format!("{at}/clients/{i}");
             if !is_slug(ns) || ns.len() > 63 {
@@ -134,7 +175,7 @@ impl Cx<'_> {
                 self.warning(
                     "spec::duplicate-client",
                     &np,
-                    format!("namespace `{ns}` is listed twice"),
+                    format!("namespace `{ns}` is already a client (listed twice, or a plinth workload's)"),
                 );
             }
         }
@@ -290,6 +331,21 @@ impl Cx<'_> {
     }
 }
 
+/// A key prefix of plain parts: no empty part, no wildcard or other character that would
+/// widen or break the IAM resource pattern `{prefix}/*`.
+fn is_key_prefix(prefix: &str) -> bool {
+    !prefix.is_empty()
+        && prefix.len() <= 256
+        && prefix.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')
+                })
+        })
+}
+
 /// In-sync replicas a write with `acks=all` needs, so that one replica can be down.
 fn min_insync(replicas: u32) -> u32 {
     if replicas >= 3 { 2 } else { 1 }
@@ -356,6 +412,17 @@ mod tests {
         assert!(is_dns_subdomain("internal.events"));
         assert!(!is_dns_subdomain("a..b"));
         assert!(!is_dns_subdomain(""));
+    }
+
+    #[test]
+    fn reads_key_prefixes() {
+        assert!(is_key_prefix("spark"));
+        assert!(is_key_prefix("teams/analytics-v2"));
+        assert!(!is_key_prefix("/spark"));
+        assert!(!is_key_prefix("spark/"));
+        assert!(!is_key_prefix("spark/*"));
+        assert!(!is_key_prefix("a//b"));
+        assert!(!is_key_prefix("../x"));
     }
 
     #[test]

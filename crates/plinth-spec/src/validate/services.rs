@@ -40,6 +40,7 @@ pub(super) const RESERVED_NAMESPACES: &[&str] = &[
     "monitoring",
     "druid",
     "kafka",
+    "spark",
 ];
 
 impl Cx<'_> {

@@ -17,6 +17,7 @@ pub mod labels;
 pub(crate) mod monitoring;
 pub mod observability;
 pub(crate) mod services;
+pub mod spark;
 
 use plinth_cfn::sorted::Sorted;
 use plinth_spec::Platform;
@@ -113,6 +114,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(karpenter::files(p));
     files.extend(druid::files(p));
     files.extend(kafka::files(p));
+    files.extend(spark::files(p));
     files.extend(monitoring::files(p));
     files.extend(services::files(p));
     files.extend(observability::files(p));
