@@ -45,6 +45,7 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::RDS::DBInstance"
         | "AWS::RDS::DBSubnetGroup"
         | "AWS::RDS::DBClusterParameterGroup"
+        | "AWS::RDS::DBParameterGroup"
         | "AWS::ECR::Repository"
         | "AWS::CertificateManager::Certificate"
         | "AWS::SNS::Topic"

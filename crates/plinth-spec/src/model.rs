@@ -12,7 +12,10 @@ mod data;
 mod gitops;
 mod services;
 
-pub use data::{KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE, SPARK_SERVICE_ACCOUNT, Spark};
+pub use data::{
+    AIRFLOW_NAMESPACE, Airflow, KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE,
+    SPARK_SERVICE_ACCOUNT, Spark,
+};
 pub use gitops::{ArgoCd, GitOps, Team};
 pub use services::{
     AcmeChallenge, Architecture, Autoscaling, Dns, Exposure, Image, IngressClass, LetsEncrypt,
@@ -52,6 +55,8 @@ pub struct Platform {
     pub kafka: Option<Kafka>,
     /// Apache Spark through the Spark operator, when the spec has it.
     pub spark: Option<Spark>,
+    /// Apache Airflow, when the spec has it.
+    pub airflow: Option<Airflow>,
     /// DNS zones.
     pub dns: Dns,
     /// Let's Encrypt, when the spec asks for it.

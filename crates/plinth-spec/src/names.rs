@@ -380,6 +380,13 @@ impl Names {
         format!("{}-{workload}", self.id)
     }
 
+    /// A resource of Airflow: `{id}-airflow-{what}` (the database and its security group are
+    /// `{id}-airflow-db`, the secrets `{id}-airflow-db|fernet|api|jwt|config`); 21 characters
+    /// longer than the id at most, within every limit these kinds have.
+    pub fn airflow(&self, what: &str) -> String {
+        format!("{}-airflow-{what}", self.id)
+    }
+
     /// The flow-log delivery role: `{id}-vpc-flow-logs`.
     pub fn flow_log_role(&self) -> String {
         format!("{}-vpc-flow-logs", self.id)

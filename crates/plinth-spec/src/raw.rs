@@ -14,7 +14,7 @@ mod data;
 mod gitops;
 mod services;
 
-pub use data::{Kafka, KafkaTopic, Spark};
+pub use data::{Airflow, AirflowDags, AirflowDatabase, Kafka, KafkaTopic, Spark};
 pub use gitops::{ArgoCd, GitOps, IdentityCenter, Team};
 pub use services::{
     AcmeChallenge, AcmeServer, Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image,
@@ -545,6 +545,9 @@ pub struct Workloads {
     /// bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spark: Option<Spark>,
+    /// Apache Airflow with the Kubernetes executor, its metadata in RDS for PostgreSQL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub airflow: Option<Airflow>,
 }
 
 /// Apache Druid.

@@ -93,6 +93,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let (services, dns) = cx.services(raw, &aws, &names);
     let kafka = cx.kafka(raw);
     let spark = cx.spark(raw);
+    let airflow = cx.airflow(raw, &aws);
     let lets_encrypt = cx.lets_encrypt(raw, &dns);
     let backup = raw.backup.as_ref().map(|b| cx.backup(b, &aws, raw));
     let gitops = cx.gitops(raw, &aws);
@@ -109,6 +110,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             services,
             kafka,
             spark,
+            airflow,
             dns,
             lets_encrypt,
             backup,
@@ -1402,7 +1404,7 @@ pub(super) fn instance_arch(t: &str) -> Option<Arch> {
 
 /// Whether `class` reads as an RDS DB instance class: `db.` and an EC2-style type such as
 /// `r6g.large` or `t4g.medium`.
-fn is_db_instance_class(class: &str) -> bool {
+pub(super) fn is_db_instance_class(class: &str) -> bool {
     class
         .strip_prefix("db.")
         .is_some_and(|t| instance_arch(t).is_some())

@@ -74,6 +74,16 @@ const RESOURCES: &[(&str, &str, &str)] = &[
         "current instance types are EBS-optimized by default, and setting the flag would make older types the spec may name fail to launch",
     ),
     (
+        "AirflowDatabase",
+        "CKV_AWS_161",
+        "Airflow connects with the generated password from Secrets Manager over TLS (rds.force_ssl); its connection URI cannot renew 15-minute IAM tokens",
+    ),
+    (
+        "AirflowDatabase",
+        "CKV_AWS_118",
+        "CloudWatch's instance metrics and the exported PostgreSQL log cover a metadata database this size; enhanced monitoring would add a role for OS metrics",
+    ),
+    (
         "AwsLoadBalancerControllerRole",
         "CKV_AWS_111",
         "the controller's published IAM policy; its write actions are limited by conditions on the tags of resources the controller created",
@@ -125,6 +135,18 @@ const SERVICE_WORKLOADS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Accepted checks on the secret-sync Deployments (`k8s::secret_sync`): (check, reason).
+const SECRET_SYNC_WORKLOADS: &[(&str, &str)] = &[
+    (
+        "CKV_K8S_15",
+        "the image is pinned to a release tag; IfNotPresent keeps the Secrets held when the registry is unreachable",
+    ),
+    (
+        "CKV_K8S_43",
+        "busybox is pinned by its release tag, the Docker official image's stable name; digests differ per platform",
+    ),
+];
+
 /// Whether a service Deployment has what `check` objects to.
 fn service_finding(deployment: &Value, check: &str) -> bool {
     let container = &deployment["spec"]["template"]["spec"]["containers"][0];
@@ -147,11 +169,19 @@ fn service_finding(deployment: &Value, check: &str) -> bool {
 pub fn annotate(stacks: &mut [Stack], kubernetes: &mut [ManifestFile]) {
     for stack in stacks {
         for (id, resource) in &mut stack.template.resources {
+            // A reason given for the resource itself replaces its type's for the same check.
+            let own: Vec<(&str, &str)> = RESOURCES
+                .iter()
+                .filter(|(rid, ..)| rid == id)
+                .map(|(_, check, reason)| (*check, *reason))
+                .collect();
             let skips: Vec<(&str, &str)> = RESOURCE_TYPES
                 .iter()
-                .filter(|(kind, ..)| *kind == resource.kind)
-                .chain(RESOURCES.iter().filter(|(rid, ..)| rid == id))
+                .filter(|(kind, check, _)| {
+                    *kind == resource.kind && !own.iter().any(|(c, _)| c == check)
+                })
                 .map(|(_, check, reason)| (*check, *reason))
+                .chain(own.iter().copied())
                 .collect();
             skip(resource, &skips);
         }
@@ -164,8 +194,12 @@ pub fn annotate(stacks: &mut [Stack], kubernetes: &mut [ManifestFile]) {
             let workload = matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet"));
             let druid = o["metadata"]["labels"]["app.kubernetes.io/part-of"] == "druid";
             let service = o["metadata"]["labels"]["app.kubernetes.io/part-of"] == "services";
+            let secret_sync =
+                o["metadata"]["labels"]["app.kubernetes.io/component"] == "secret-sync";
             let skips: Vec<(&str, &str)> = if workload && druid {
                 DRUID_WORKLOADS.to_vec()
+            } else if workload && secret_sync {
+                SECRET_SYNC_WORKLOADS.to_vec()
             } else if workload && service {
                 SERVICE_WORKLOADS
                     .iter()

@@ -308,7 +308,7 @@ fn security_groups(
 /// only answer connections, so they get one rule that matches nothing instead: ICMP type 252
 /// code 86 to the broadcast address, the same rule the AWS CDK uses for
 /// `allowAllOutbound: false`.
-fn no_egress() -> Value {
+pub(crate) fn no_egress() -> Value {
     json!([{
         "IpProtocol": "icmp",
         "FromPort": 252,

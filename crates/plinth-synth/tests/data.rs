@@ -97,6 +97,9 @@ fn workload_namespaces_are_restricted_and_deny_ingress() {
         if platform.spark.is_some() {
             namespaces.push(plinth_spec::model::SPARK_NAMESPACE);
         }
+        if platform.airflow.is_some() {
+            namespaces.push(plinth_spec::model::AIRFLOW_NAMESPACE);
+        }
         for ns in namespaces {
             let namespace = of_kind(&assembly, "Namespace")
                 .into_iter()
@@ -301,5 +304,169 @@ fn spark_applications_write_where_their_role_may() {
                 );
             }
         }
+    }
+}
+
+fn airflow_examples() -> Vec<(String, plinth_spec::Platform, Assembly)> {
+    let out: Vec<_> = examples()
+        .into_iter()
+        .filter(|(_, p, _)| p.airflow.is_some())
+        .collect();
+    assert!(!out.is_empty(), "expected an example with Airflow");
+    out
+}
+
+/// Every Secret the chart reads is one the SecretProviderClass syncs, under the key the chart
+/// expects, from a field the composed secret of the data stack has.
+#[test]
+fn airflow_reads_the_secrets_plinth_syncs() {
+    for (example, _, assembly) in airflow_examples() {
+        let data = stack(&assembly, "data");
+        let config = &data.resources["AirflowConfigSecret"].properties;
+        let document = config["SecretString"]["Fn::Sub"].as_str().unwrap();
+        let spc = of_kind(&assembly, "SecretProviderClass")
+            .into_iter()
+            .find(|o| o["metadata"]["namespace"] == "airflow")
+            .unwrap_or_else(|| panic!("{example}: no SecretProviderClass in airflow"));
+        let objects: Vec<Value> =
+            serde_saphyr::from_str(spc["spec"]["parameters"]["objects"].as_str().unwrap()).unwrap();
+        assert_eq!(objects[0]["objectName"], config["Name"], "{example}");
+        let mut aliases = BTreeMap::new();
+        for j in objects[0]["jmesPath"].as_array().unwrap() {
+            let field = j["path"].as_str().unwrap();
+            assert!(
+                document.contains(&format!("\"{field}\":")),
+                "{example}: the composed secret has no field {field}"
+            );
+            aliases.insert(j["objectAlias"].as_str().unwrap(), field);
+        }
+        let synced: BTreeMap<&str, (&str, &str)> = spc["spec"]["secretObjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let data = &s["data"][0];
+                (
+                    s["secretName"].as_str().unwrap(),
+                    (
+                        data["key"].as_str().unwrap(),
+                        data["objectName"].as_str().unwrap(),
+                    ),
+                )
+            })
+            .collect();
+        let values = values(&assembly, "airflow");
+        for (pointer, key) in [
+            ("/data/metadataSecretName", "connection"),
+            ("/fernetKeySecretName", "fernet-key"),
+            ("/apiSecretKeySecretName", "api-secret-key"),
+            ("/jwtSecretName", "jwt-secret"),
+            ("/webserverSecretKeySecretName", "webserver-secret-key"),
+        ] {
+            let secret = values.pointer(pointer).unwrap().as_str().unwrap();
+            let (synced_key, alias) = synced
+                .get(secret)
+                .unwrap_or_else(|| panic!("{example}: {secret} is not synced"));
+            assert_eq!(*synced_key, key, "{example}: {secret}");
+            assert!(aliases.contains_key(alias), "{example}: {secret}");
+        }
+        for literal in [
+            "fernetKey",
+            "metadataConnection",
+            "webserverSecretKey",
+            "jwtSecret",
+        ] {
+            assert!(
+                values.get(literal).is_none() && values["data"].get(literal).is_none(),
+                "{example}: {literal} would put a secret in the values"
+            );
+        }
+        assert_eq!(
+            values["createUserJob"]["defaultUser"]["enabled"], false,
+            "{example}: the chart's default user has a literal password"
+        );
+    }
+}
+
+/// Airflow's service accounts are the ones bound to its roles, and it writes task logs where
+/// its role may write.
+#[test]
+fn airflow_runs_as_the_bound_service_accounts() {
+    for (example, platform, assembly) in airflow_examples() {
+        let bindings = stack(&assembly, "bindings");
+        let bound = |role: &str| -> Vec<String> {
+            bindings
+                .resources
+                .values()
+                .filter(|r| {
+                    r.properties["RoleArn"]["Fn::ImportValue"]
+                        .as_str()
+                        .is_some_and(|e| e.ends_with(&format!("-{role}RoleArn")))
+                })
+                .map(|r| r.properties["ServiceAccount"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let values = values(&assembly, "airflow");
+        for component in [
+            "scheduler",
+            "apiServer",
+            "triggerer",
+            "dagProcessor",
+            "workers",
+        ] {
+            let sa = values[component]["serviceAccount"]["name"]
+                .as_str()
+                .unwrap();
+            assert!(
+                bound("Airflow").iter().any(|b| b == sa),
+                "{example}: {component} runs as {sa}, which no pod identity binds"
+            );
+        }
+        let sync = of_kind(&assembly, "Deployment")
+            .into_iter()
+            .find(|d| d["metadata"]["name"] == "airflow-secret-sync")
+            .unwrap();
+        let sa = sync["spec"]["template"]["spec"]["serviceAccountName"]
+            .as_str()
+            .unwrap();
+        assert_eq!(bound("AirflowSecrets"), vec![sa.to_owned()], "{example}");
+        let data = stack(&assembly, "data");
+        let objects =
+            data.resources["AirflowRole"].properties["Policies"][0]["PolicyDocument"]["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["Sid"] == "UseOwnObjects")
+                .unwrap()["Resource"]["Fn::Sub"]
+                .as_str()
+                .unwrap()
+                .replace("${DataLakeBucket.Arn}/", "")
+                .replace('*', "");
+        let bucket = data.resources["DataLakeBucket"].properties["BucketName"]
+            .as_str()
+            .unwrap();
+        let folder = values["config"]["logging"]["remote_base_log_folder"]
+            .as_str()
+            .unwrap();
+        assert!(
+            format!("{folder}/").starts_with(&format!("s3://{bucket}/{objects}")),
+            "{example}: logs go to {folder}, the role may write {objects}"
+        );
+        let db = &data.resources["AirflowDatabase"].properties;
+        let production = matches!(
+            platform.metadata.environment.as_str(),
+            "production" | "prod"
+        );
+        assert_eq!(db["MultiAZ"], production, "{example}");
+        assert_eq!(db["StorageEncrypted"], true, "{example}");
+        assert_eq!(db["PubliclyAccessible"], false, "{example}");
+        let ingress = &data.resources["AirflowDbSecurityGroupIngressFromCluster"].properties;
+        assert!(
+            ingress["SourceSecurityGroupId"]["Fn::ImportValue"]
+                .as_str()
+                .unwrap()
+                .ends_with("-EksClusterSecurityGroupId"),
+            "{example}"
+        );
     }
 }

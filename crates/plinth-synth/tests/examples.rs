@@ -392,6 +392,21 @@ fn no_template_holds_a_literal_password() {
                     Value::String(s) => s.as_str(),
                     _ => value["Fn::Sub"].as_str().unwrap_or_default(),
                 };
+                // A secret composed from others is a JSON document each of whose values
+                // comes from a generated secret.
+                if path.ends_with("/SecretString") && reference.starts_with('{') {
+                    let document: serde_json::Map<String, Value> = serde_json::from_str(reference)
+                        .unwrap_or_else(|e| panic!("{example}{path}: not JSON: {e}"));
+                    for (field, v) in document {
+                        assert!(
+                            v.as_str()
+                                .is_some_and(|v| v.contains("{{resolve:secretsmanager:")),
+                            "{example}/{}{path}: `{field}` does not come from Secrets Manager: {v}",
+                            stack.name
+                        );
+                    }
+                    continue;
+                }
                 assert!(
                     reference.starts_with("{{resolve:secretsmanager:") && reference.ends_with("}}"),
                     "{example}/{}{path} is not a Secrets Manager reference: {value}",

@@ -559,9 +559,14 @@ impl Builder {
         );
     }
 
-    /// The data bucket Spark (and Airflow's logs) write to, when the platform has one.
+    /// The data bucket Spark and Airflow's task logs write to, when the platform has one.
     fn data_lake(&mut self, p: &Platform, a: &Assumptions) {
-        if p.spark.is_none() {
+        if p.airflow.is_some() {
+            self.excluded.push(
+                "RDS for PostgreSQL (Airflow's metadata database): the price table has no RDS for PostgreSQL prices yet",
+            );
+        }
+        if p.spark.is_none() && p.airflow.is_none() {
             return;
         }
         let gb = a.get("dataLakeGb");

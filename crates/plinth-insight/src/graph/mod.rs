@@ -359,8 +359,19 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
     if let Some(k) = &p.kafka {
         kafka(&mut g, k);
     }
+    if p.spark.is_some() || p.airflow.is_some() {
+        g.node(
+            "data_lake",
+            &format!("S3 {}", p.names.data_bucket()),
+            Shape::Store,
+            None,
+        );
+    }
     if let Some(s) = &p.spark {
-        spark(&mut g, p, s);
+        spark(&mut g, s);
+    }
+    if let Some(a) = &p.airflow {
+        airflow(&mut g, a);
     }
     if let Some(gc) = &p.observability.grafana_cloud {
         g.node(
@@ -403,7 +414,7 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
 }
 
 /// The Spark operator, its applications and the data bucket they write to.
-fn spark(g: &mut Graph, p: &Platform, s: &plinth_spec::model::Spark) {
+fn spark(g: &mut Graph, s: &plinth_spec::model::Spark) {
     g.group("spark", "Spark (Spark operator)", Some("eks"));
     g.node(
         "spark_apps",
@@ -415,16 +426,63 @@ fn spark(g: &mut Graph, p: &Platform, s: &plinth_spec::model::Spark) {
         Shape::Box,
         Some("spark"),
     );
-    g.node(
-        "data_lake",
-        &format!("S3 {}", p.names.data_bucket()),
-        Shape::Store,
-        None,
-    );
     g.edge(
         "spark_apps",
         "data_lake",
         Some(&format!("Parquet under {}/", s.s3_prefix)),
+        EdgeKind::Data,
+    );
+}
+
+/// Airflow's components, its metadata database, and where its DAGs and logs live.
+fn airflow(g: &mut Graph, a: &plinth_spec::model::Airflow) {
+    g.group("airflow", "Airflow (Kubernetes executor)", Some("eks"));
+    g.node(
+        "airflow_scheduler",
+        "scheduler, API server, triggerer, DAG processor",
+        Shape::Box,
+        Some("airflow"),
+    );
+    g.node("airflow_tasks", "task pods", Shape::Box, Some("airflow"));
+    g.edge(
+        "airflow_scheduler",
+        "airflow_tasks",
+        Some("launch"),
+        EdgeKind::Network,
+    );
+    g.node(
+        "airflow_db",
+        &format!(
+            "RDS PostgreSQL {} {}{}",
+            a.database_version,
+            a.database_instance_class,
+            if a.multi_az { ", Multi-AZ" } else { "" }
+        ),
+        Shape::Store,
+        Some("vpc"),
+    );
+    g.edge(
+        "airflow_scheduler",
+        "airflow_db",
+        Some("metadata, TLS 5432"),
+        EdgeKind::Network,
+    );
+    g.node(
+        "airflow_dags",
+        &format!("Git {}", a.repository),
+        Shape::External,
+        None,
+    );
+    g.edge(
+        "airflow_dags",
+        "airflow_scheduler",
+        Some("git-sync"),
+        EdgeKind::Data,
+    );
+    g.edge(
+        "airflow_tasks",
+        "data_lake",
+        Some(&format!("task logs under {}/", a.logs_prefix)),
         EdgeKind::Data,
     );
 }

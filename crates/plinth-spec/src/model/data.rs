@@ -13,6 +13,9 @@ pub const SPARK_NAMESPACE: &str = "spark";
 /// data bucket.
 pub const SPARK_SERVICE_ACCOUNT: &str = "spark";
 
+/// Namespace of Airflow.
+pub const AIRFLOW_NAMESPACE: &str = "airflow";
+
 /// Apache Kafka, run by Strimzi in KRaft mode.
 #[derive(Debug, Clone)]
 pub struct Kafka {
@@ -81,4 +84,39 @@ pub struct Spark {
     pub s3_prefix: String,
     /// Whether the example applications are written.
     pub examples: bool,
+}
+
+/// Apache Airflow.
+#[derive(Debug, Clone)]
+pub struct Airflow {
+    /// DAG repository URL.
+    pub repository: String,
+    /// Branch.
+    pub branch: String,
+    /// Directory of the DAGs in the repository; empty for its root.
+    pub sub_path: String,
+    /// ARN of the secret holding the SSH key, for SSH repositories.
+    pub ssh_key_secret: Option<String>,
+    /// The SSH host's keys, when given.
+    pub known_hosts: Option<String>,
+    /// PostgreSQL version, `major.minor`.
+    pub database_version: String,
+    /// DB instance class.
+    pub database_instance_class: String,
+    /// Allocated storage, GiB.
+    pub database_storage_gib: u32,
+    /// Whether the database has a standby in another zone (production).
+    pub multi_az: bool,
+    /// Key prefix of task logs in the data bucket.
+    pub logs_prefix: String,
+}
+
+impl Airflow {
+    /// The PostgreSQL major version.
+    pub fn database_major(&self) -> &str {
+        self.database_version
+            .split('.')
+            .next()
+            .unwrap_or(&self.database_version)
+    }
 }

@@ -1,5 +1,6 @@
 //! Raw types of the data-processing workloads that run inside the cluster: Apache Kafka
-//! (`workloads.kafka`) and Apache Spark (`workloads.spark`).
+//! (`workloads.kafka`), Apache Spark (`workloads.spark`) and Apache Airflow
+//! (`workloads.airflow`).
 
 use std::collections::BTreeMap;
 
@@ -78,4 +79,56 @@ pub struct Spark {
     /// to S3 as Parquet, and a daily aggregation of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<bool>,
+}
+
+/// Apache Airflow from its official chart: the Kubernetes executor, metadata in an RDS for
+/// PostgreSQL instance plinth creates, task logs in the data bucket, DAGs from Git.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Airflow {
+    /// Where the DAGs come from (git-sync).
+    pub dags: AirflowDags,
+    /// The metadata database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<AirflowDatabase>,
+    /// Key prefix of task logs in the data bucket (default `airflow/logs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs_prefix: Option<String>,
+}
+
+/// The Git repository git-sync keeps Airflow's DAGs in step with.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AirflowDags {
+    /// Repository URL: `https://…` for a public repository, `git@host:org/repo.git` or
+    /// `ssh://…` with `sshKeySecret`.
+    pub repository: String,
+    /// Branch (default `main`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// Directory of the DAGs in the repository (default: its root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_path: Option<String>,
+    /// ARN of the Secrets Manager secret whose value is the SSH private key (never the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_key_secret: Option<String>,
+    /// The SSH host's public keys in `known_hosts` format; without them git-sync does not
+    /// check the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known_hosts: Option<String>,
+}
+
+/// Airflow's metadata database: one RDS for PostgreSQL instance, Multi-AZ in production.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AirflowDatabase {
+    /// PostgreSQL version, quoted `major.minor` (default `"17.11"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// DB instance class (default `db.t4g.small`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_class: Option<String>,
+    /// Allocated gp3 storage in GiB (default 20); it grows on its own up to five times that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_gib: Option<u32>,
 }

@@ -1,5 +1,6 @@
 //! Checks of the data-processing workloads that run inside the cluster: Apache Kafka
-//! (`workloads.kafka`) and Apache Spark (`workloads.spark`).
+//! (`workloads.kafka`), Apache Spark (`workloads.spark`) and Apache Airflow
+//! (`workloads.airflow`).
 //!
 //! Kafka keeps its logs on the EBS CSI driver's encrypted volumes, so it needs that addon. The
 //! controller quorum must be able to lose a member and keep a majority, which is why only odd
@@ -7,10 +8,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Cx, is_slug};
+use super::gitops::is_ssh_url;
+use super::{Cx, is_db_instance_class, is_slug};
 use crate::diagnostic::Diagnostic;
 use crate::facts;
-use crate::model::{KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE, Spark};
+use crate::model::{
+    AIRFLOW_NAMESPACE, Airflow, AwsTarget, KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE,
+    Spark,
+};
 use crate::raw::{self, RawSpec};
 use crate::yaml::escape_pointer;
 
@@ -44,10 +49,159 @@ pub(super) fn pod_identity_users(raw: &RawSpec) -> Vec<&'static str> {
     if w.is_some_and(|w| w.spark.is_some()) {
         out.push("Spark applications");
     }
+    if w.is_some_and(|w| w.airflow.is_some()) {
+        out.push("Airflow");
+    }
     out
 }
 
+/// Key prefix of Airflow's task logs when the spec names none.
+const DEFAULT_AIRFLOW_LOGS_PREFIX: &str = "airflow/logs";
+/// Branch of the DAG repository when the spec names none.
+const DEFAULT_DAGS_BRANCH: &str = "main";
+/// PostgreSQL version of Airflow's database when the spec names none: the newest 17.x RDS
+/// creates instances with, per cfn-lint 1.58's RDS engine-version data (read 2026-11-25).
+const DEFAULT_AIRFLOW_DB_VERSION: &str = "17.11";
+/// Instance class of Airflow's database when the spec names none: Graviton, burstable; the
+/// scheduler's load on it is light and steady.
+const DEFAULT_AIRFLOW_DB_CLASS: &str = "db.t4g.small";
+/// GiB allocated to Airflow's database when the spec names none (gp3's minimum on RDS).
+const DEFAULT_AIRFLOW_DB_GIB: u32 = 20;
+
 impl Cx<'_> {
+    /// Validates `workloads.airflow`.
+    pub(super) fn airflow(&mut self, raw: &RawSpec, aws: &AwsTarget) -> Option<Airflow> {
+        let a = raw.workloads.as_ref()?.airflow.as_ref()?;
+        let at = "/workloads/airflow";
+        let d = &a.dags;
+        self.repository_url(&format!("{at}/dags/repository"), &d.repository, true);
+        let ssh = is_ssh_url(&d.repository);
+        match (&d.ssh_key_secret, ssh) {
+            (Some(arn), true) => self.secret_arn(&format!("{at}/dags/sshKeySecret"), arn, aws),
+            (None, true) => {
+                self.error(
+                    "spec::ssh-needs-credentials",
+                    &format!("{at}/dags/repository"),
+                    "git-sync reaches an SSH repository with a private key, and the spec names none",
+                )
+                .help = Some("set `sshKeySecret` to a Secrets Manager secret holding the key, or use the https URL of a public repository".into());
+            }
+            (Some(_), false) => {
+                self.warning(
+                    "spec::unused-setting",
+                    &format!("{at}/dags/sshKeySecret"),
+                    "an SSH key is only used with an SSH repository URL",
+                );
+            }
+            (None, false) => {}
+        }
+        if d.known_hosts.is_some() && !ssh {
+            self.warning(
+                "spec::unused-setting",
+                &format!("{at}/dags/knownHosts"),
+                "host keys are only checked for an SSH repository URL",
+            );
+        }
+        let branch = d
+            .branch
+            .clone()
+            .unwrap_or_else(|| DEFAULT_DAGS_BRANCH.to_owned());
+        if branch.is_empty() || branch.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            self.error(
+                "spec::invalid-value",
+                &format!("{at}/dags/branch"),
+                format!("`{branch}` is not a branch"),
+            );
+        }
+        let sub_path = d.sub_path.clone().unwrap_or_default();
+        if !sub_path.is_empty() && !super::gitops::is_repository_path(&sub_path) {
+            self.error(
+                "spec::invalid-path",
+                &format!("{at}/dags/subPath"),
+                format!("`{sub_path}` is not a directory inside the repository"),
+            )
+            .help = Some("a relative path such as `dags`: no leading `/`, no `..`".into());
+        }
+        let db = a.database.clone().unwrap_or_default();
+        let version = db
+            .version
+            .unwrap_or_else(|| DEFAULT_AIRFLOW_DB_VERSION.to_owned());
+        // RDS no longer creates instances from a bare major version; it takes major.minor.
+        let ok = version.split_once('.').is_some_and(|(major, minor)| {
+            major.parse::<u32>().is_ok_and(|m| (13..=18).contains(&m))
+                && minor.parse::<u32>().is_ok()
+        });
+        if !ok {
+            self.error(
+                "spec::invalid-version",
+                &format!("{at}/database/version"),
+                format!("`{version}` is not an RDS for PostgreSQL version plinth supports"),
+            )
+            .help = Some(format!(
+                "quote a major.minor with a major from 13 to 18, e.g. \"{DEFAULT_AIRFLOW_DB_VERSION}\""
+            ));
+        }
+        let instance_class = db
+            .instance_class
+            .unwrap_or_else(|| DEFAULT_AIRFLOW_DB_CLASS.to_owned());
+        if !is_db_instance_class(&instance_class) {
+            self.error(
+                "spec::invalid-instance-type",
+                &format!("{at}/database/instanceClass"),
+                format!("`{instance_class}` is not an RDS DB instance class"),
+            )
+            .help = Some(format!(
+                "write it as db.<family>.<size>, e.g. `{DEFAULT_AIRFLOW_DB_CLASS}`"
+            ));
+        }
+        let storage_gib = db.storage_gib.unwrap_or(DEFAULT_AIRFLOW_DB_GIB);
+        if !(20..=65_536).contains(&storage_gib) {
+            self.error(
+                "spec::invalid-size",
+                &format!("{at}/database/storageGib"),
+                format!("storageGib {storage_gib} must be between 20 and 65536"),
+            )
+            .help = Some("RDS gp3 volumes are 20 GiB to 64 TiB".into());
+        }
+        let logs_prefix = a
+            .logs_prefix
+            .clone()
+            .unwrap_or_else(|| DEFAULT_AIRFLOW_LOGS_PREFIX.to_owned());
+        if !is_key_prefix(&logs_prefix) {
+            self.error(
+                "spec::invalid-value",
+                &format!("{at}/logsPrefix"),
+                format!("`{logs_prefix}` is not a key prefix Airflow's role can be limited to"),
+            )
+            .help = Some("lowercase letters, digits, `-`, `_` and `.`, in parts joined by `/`, e.g. `airflow/logs`".into());
+        }
+        if raw
+            .addons
+            .as_ref()
+            .is_none_or(|a| a.secrets_store_csi.is_none())
+        {
+            self.error(
+                "spec::airflow-needs-addon",
+                at,
+                "Airflow needs the `secretsStoreCsi` addon",
+            )
+            .help = Some("add `addons.secretsStoreCsi` with a version: it delivers the generated database and key secrets to Airflow".into());
+        }
+        let environment = raw.metadata.environment.as_str();
+        Some(Airflow {
+            repository: d.repository.clone(),
+            branch,
+            sub_path,
+            ssh_key_secret: d.ssh_key_secret.clone().filter(|_| ssh),
+            known_hosts: d.known_hosts.clone().filter(|_| ssh),
+            database_version: version,
+            database_instance_class: instance_class,
+            database_storage_gib: storage_gib,
+            multi_az: matches!(environment, "production" | "prod"),
+            logs_prefix,
+        })
+    }
+
     /// Validates `workloads.spark`.
     pub(super) fn spark(&mut self, raw: &RawSpec) -> Option<Spark> {
         let s = raw.workloads.as_ref()?.spark.as_ref()?;
@@ -155,6 +309,9 @@ impl Cx<'_> {
         // plinth's own workloads that may use Kafka.
         if raw.workloads.as_ref().is_some_and(|w| w.spark.is_some()) {
             clients.insert(SPARK_NAMESPACE.to_owned());
+        }
+        if raw.workloads.as_ref().is_some_and(|w| w.airflow.is_some()) {
+            clients.insert(AIRFLOW_NAMESPACE.to_owned());
         }
         for (i, ns) in k.clients.iter().enumerate() {
             let np = format!("{at}/clients/{i}");

@@ -265,7 +265,7 @@ impl Cx<'_> {
     }
 
     /// Checks a repository URL (or, unless `exact`, an Argo CD pattern of URLs).
-    fn repository_url(&mut self, p: &str, url: &str, exact: bool) {
+    pub(super) fn repository_url(&mut self, p: &str, url: &str, exact: bool) {
         let https = url.strip_prefix("https://");
         let credentials = https.is_some_and(|rest| {
             rest.split('/')
@@ -375,7 +375,7 @@ fn is_vpc_endpoint_id(id: &str) -> bool {
     })
 }
 
-fn is_ssh_url(url: &str) -> bool {
+pub(super) fn is_ssh_url(url: &str) -> bool {
     url.starts_with("ssh://") || ssh_scp_form(url).is_some()
 }
 
@@ -400,7 +400,7 @@ fn ssh_scp_form(url: &str) -> Option<(&str, &str)> {
 }
 
 /// A relative directory: no leading or trailing `/`, no empty, `.` or `..` parts.
-fn is_repository_path(path: &str) -> bool {
+pub(super) fn is_repository_path(path: &str) -> bool {
     !path.is_empty()
         && path.len() <= 255
         && path.split('/').all(|part| {

@@ -41,6 +41,7 @@ pub(super) const RESERVED_NAMESPACES: &[&str] = &[
     "druid",
     "kafka",
     "spark",
+    "airflow",
 ];
 
 impl Cx<'_> {

@@ -186,6 +186,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
     out.extend(super::observability::releases(p));
     out.extend(super::kafka::releases(p));
     out.extend(super::spark::releases(p));
+    out.extend(super::airflow::releases(p));
     out.push(Release {
         name: "metrics-server",
         namespace: "kube-system",

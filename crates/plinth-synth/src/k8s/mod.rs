@@ -7,6 +7,7 @@
 //! their CRD schemas by the test script.
 
 pub mod addons;
+pub mod airflow;
 pub mod argocd;
 pub mod dashboards;
 mod druid;
@@ -16,6 +17,7 @@ mod karpenter;
 pub mod labels;
 pub(crate) mod monitoring;
 pub mod observability;
+mod secret_sync;
 pub(crate) mod services;
 pub mod spark;
 
@@ -115,6 +117,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(druid::files(p));
     files.extend(kafka::files(p));
     files.extend(spark::files(p));
+    files.extend(airflow::files(p));
     files.extend(monitoring::files(p));
     files.extend(services::files(p));
     files.extend(observability::files(p));
