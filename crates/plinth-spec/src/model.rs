@@ -13,8 +13,8 @@ mod gitops;
 mod services;
 
 pub use data::{
-    AIRFLOW_NAMESPACE, Airflow, KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE,
-    SPARK_SERVICE_ACCOUNT, Spark,
+    AIRFLOW_NAMESPACE, Airflow, KAFKA_NAMESPACE, Kafka, KafkaTopic, MONGODB_NAMESPACE, MongoDb,
+    MongoUser, SPARK_NAMESPACE, SPARK_SERVICE_ACCOUNT, Spark,
 };
 pub use gitops::{ArgoCd, GitOps, Team};
 pub use services::{
@@ -57,6 +57,8 @@ pub struct Platform {
     pub spark: Option<Spark>,
     /// Apache Airflow, when the spec has it.
     pub airflow: Option<Airflow>,
+    /// A MongoDB replica set, when the spec has one.
+    pub mongodb: Option<MongoDb>,
     /// DNS zones.
     pub dns: Dns,
     /// Let's Encrypt, when the spec asks for it.

@@ -387,6 +387,12 @@ impl Names {
         format!("{}-airflow-{what}", self.id)
     }
 
+    /// A resource of MongoDB: `{id}-mongodb-{what}` (a user's generated secret is
+    /// `{id}-mongodb-{user}`, the role of the secret sync `{id}-mongodb-secrets`).
+    pub fn mongodb(&self, what: &str) -> String {
+        format!("{}-mongodb-{what}", self.id)
+    }
+
     /// The flow-log delivery role: `{id}-vpc-flow-logs`.
     pub fn flow_log_role(&self) -> String {
         format!("{}-vpc-flow-logs", self.id)

@@ -14,7 +14,9 @@ mod data;
 mod gitops;
 mod services;
 
-pub use data::{Airflow, AirflowDags, AirflowDatabase, Kafka, KafkaTopic, Spark};
+pub use data::{
+    Airflow, AirflowDags, AirflowDatabase, Kafka, KafkaTopic, MongoDb, MongoUser, Spark,
+};
 pub use gitops::{ArgoCd, GitOps, IdentityCenter, Team};
 pub use services::{
     AcmeChallenge, AcmeServer, Architecture, Autoscaling, Dns, Expose, ExposeType, Health, Image,
@@ -548,6 +550,9 @@ pub struct Workloads {
     /// Apache Airflow with the Kubernetes executor, its metadata in RDS for PostgreSQL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub airflow: Option<Airflow>,
+    /// A MongoDB replica set with generated credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mongodb: Option<MongoDb>,
 }
 
 /// Apache Druid.

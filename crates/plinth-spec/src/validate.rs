@@ -94,6 +94,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let kafka = cx.kafka(raw);
     let spark = cx.spark(raw);
     let airflow = cx.airflow(raw, &aws);
+    let mongodb = cx.mongodb(raw);
     let lets_encrypt = cx.lets_encrypt(raw, &dns);
     let backup = raw.backup.as_ref().map(|b| cx.backup(b, &aws, raw));
     let gitops = cx.gitops(raw, &aws);
@@ -111,6 +112,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             kafka,
             spark,
             airflow,
+            mongodb,
             dns,
             lets_encrypt,
             backup,

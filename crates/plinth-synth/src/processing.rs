@@ -11,6 +11,8 @@
 //!   Secrets, so one more secret, `{id}-airflow-config`, is composed from the generated ones by
 //!   CloudFormation dynamic references (the template holds references only) and synced into
 //!   the cluster by the Secrets Store CSI driver, with the role `{id}-airflow-secrets`.
+//! - MongoDB: a generated secret per user (`{id}-mongodb-{user}`: username and password), and
+//!   `{id}-mongodb-secrets`, which may read those and nothing else, for its secret sync.
 //!
 //! The bucket holds data, so it is versioned, outlives the stack and keeps overwritten or
 //! deleted versions for 30 days; it is encrypted, private, owner-enforced and TLS-only like
@@ -18,9 +20,12 @@
 
 use plinth_cfn::{Expr, Policy, Resource, Template};
 use plinth_spec::Platform;
-use plinth_spec::model::{AIRFLOW_NAMESPACE, Airflow, SPARK_NAMESPACE, SPARK_SERVICE_ACCOUNT};
+use plinth_spec::model::{
+    AIRFLOW_NAMESPACE, Airflow, MONGODB_NAMESPACE, MongoDb, SPARK_NAMESPACE, SPARK_SERVICE_ACCOUNT,
+};
 
 use crate::k8s::airflow::{RUNTIME_SERVICE_ACCOUNTS, SECRETS_SERVICE_ACCOUNT};
+use crate::k8s::mongodb::SECRETS_SERVICE_ACCOUNT as MONGODB_SECRETS_SERVICE_ACCOUNT;
 use serde_json::json;
 
 use crate::builder::{Builder, Role, att, r};
@@ -76,12 +81,19 @@ pub fn bindings(p: &Platform) -> Vec<Binding> {
             service_accounts: vec![SECRETS_SERVICE_ACCOUNT],
         });
     }
+    if p.mongodb.is_some() {
+        out.push(Binding {
+            id: "MongoDbSecrets",
+            namespace: MONGODB_NAMESPACE,
+            service_accounts: vec![MONGODB_SECRETS_SERVICE_ACCOUNT],
+        });
+    }
     out
 }
 
 /// Whether the platform has a data-processing workload with AWS resources.
 pub fn needed(p: &Platform) -> bool {
-    p.spark.is_some() || p.airflow.is_some()
+    p.spark.is_some() || p.airflow.is_some() || p.mongodb.is_some()
 }
 
 /// The data stack's template: Druid's, extended with the workloads' bucket and roles.
@@ -92,13 +104,13 @@ pub fn data_template(p: &Platform, druid: Option<Template>) -> Option<Template> 
     let mut b = match druid {
         Some(mut t) => {
             t.description
-                .push_str("; the data bucket and roles of the data-processing workloads");
+                .push_str("; the stores, secrets and roles of the data-processing workloads");
             Builder::extend(p, t)
         }
         None => Builder::new(
             p,
             format!(
-                "plinth {}: data bucket and roles of the data-processing workloads",
+                "plinth {}: stores, secrets and roles of the data-processing workloads",
                 p.names.platform()
             ),
         ),
@@ -117,6 +129,12 @@ fn role<'a>(resource_type: &'a str, category: &'a str, component: &'a str) -> Ro
 
 fn add(b: &mut Builder<'_>) {
     let p = b.platform();
+    if let Some(mongodb) = &p.mongodb {
+        mongodb_resources(b, mongodb);
+    }
+    if p.spark.is_none() && p.airflow.is_none() {
+        return;
+    }
     let bucket = data_bucket(b);
     b.export(
         "DataLakeBucket",
@@ -544,4 +562,57 @@ fn airflow_database(b: &mut Builder<'_>, airflow: &Airflow, secret: &str) -> Str
         None,
     );
     database
+}
+
+/// A generated secret per MongoDB user and the role of MongoDB's secret sync.
+fn mongodb_resources(b: &mut Builder<'_>, mongodb: &MongoDb) {
+    let names = &b.platform().names;
+    let mut secrets = Vec::new();
+    for user in &mongodb.users {
+        let id = format!("MongoDb{}Secret", plinth_cfn::pascal(&user.name));
+        let secret = b.add(
+            &id,
+            Resource::new(
+                "AWS::SecretsManager::Secret",
+                json!({
+                    "Name": names.mongodb(&user.name),
+                    "Description": format!("MongoDB user {} ({})", user.name, user.database),
+                    "GenerateSecretString": {
+                        "SecretStringTemplate": json!({ "username": user.name, "database": user.database }).to_string(),
+                        "GenerateStringKey": "password",
+                        "PasswordLength": 32,
+                        "ExcludePunctuation": true,
+                    },
+                }),
+            )
+            .keep(Policy::Retain),
+            role("secret", "security", "mongodb"),
+            None,
+        );
+        secrets.push(r(&secret));
+    }
+    let sync = b.add(
+        "MongoDbSecretsRole",
+        Resource::new(
+            "AWS::IAM::Role",
+            json!({
+                "RoleName": names.mongodb("secrets"),
+                "Description": "MongoDB's secret sync through EKS Pod Identity: reads the generated user secrets",
+                "AssumeRolePolicyDocument": iam::trust_pod_identity(),
+                "Policies": [iam::inline("mongodb-secrets", vec![json!({
+                    "Sid": "ReadMongoDbSecrets",
+                    "Effect": "Allow",
+                    "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                    "Resource": secrets,
+                })])],
+            }),
+        ),
+        role("iam-role", "security", "mongodb"),
+        None,
+    );
+    b.export(
+        "MongoDbSecretsRoleArn",
+        "Role of MongoDB's secret sync",
+        att(&sync, "Arn"),
+    );
 }

@@ -100,6 +100,9 @@ fn workload_namespaces_are_restricted_and_deny_ingress() {
         if platform.airflow.is_some() {
             namespaces.push(plinth_spec::model::AIRFLOW_NAMESPACE);
         }
+        if platform.mongodb.is_some() {
+            namespaces.push(plinth_spec::model::MONGODB_NAMESPACE);
+        }
         for ns in namespaces {
             let namespace = of_kind(&assembly, "Namespace")
                 .into_iter()
@@ -468,5 +471,86 @@ fn airflow_runs_as_the_bound_service_accounts() {
                 .ends_with("-EksClusterSecurityGroupId"),
             "{example}"
         );
+    }
+}
+
+/// Every MongoDB user's password comes from the generated secret of the data stack, synced
+/// into the Secret its `passwordSecretRef` names by a pod whose service account is bound to
+/// the one role that may read those secrets.
+#[test]
+fn mongodb_users_read_generated_passwords() {
+    let examples: Vec<_> = examples()
+        .into_iter()
+        .filter(|(_, p, _)| p.mongodb.is_some())
+        .collect();
+    assert!(!examples.is_empty(), "expected an example with MongoDB");
+    for (example, _, assembly) in examples {
+        let data = stack(&assembly, "data");
+        let generated: Vec<&str> = data
+            .resources
+            .values()
+            .filter(|r| r.kind == "AWS::SecretsManager::Secret")
+            .filter_map(|r| r.properties["Name"].as_str())
+            .collect();
+        let spc = of_kind(&assembly, "SecretProviderClass")
+            .into_iter()
+            .find(|o| o["metadata"]["namespace"] == "mongodb")
+            .unwrap();
+        let objects: Vec<Value> =
+            serde_saphyr::from_str(spc["spec"]["parameters"]["objects"].as_str().unwrap()).unwrap();
+        let mut alias_of_secret = BTreeMap::new();
+        for o in &objects {
+            let name = o["objectName"].as_str().unwrap();
+            assert!(
+                generated.contains(&name),
+                "{example}: {name} is not generated"
+            );
+            alias_of_secret.insert(
+                o["jmesPath"][0]["objectAlias"].as_str().unwrap().to_owned(),
+                name,
+            );
+        }
+        let synced: BTreeMap<&str, &str> = spc["spec"]["secretObjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                assert_eq!(s["data"][0]["key"], "password", "{example}");
+                (
+                    s["secretName"].as_str().unwrap(),
+                    s["data"][0]["objectName"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let rs = &of_kind(&assembly, "MongoDBCommunity")[0];
+        let users = rs["spec"]["users"].as_array().unwrap();
+        assert!(users.iter().any(|u| u["name"] == "admin"), "{example}");
+        for u in users {
+            let secret = u["passwordSecretRef"]["name"].as_str().unwrap();
+            let alias = synced
+                .get(secret)
+                .unwrap_or_else(|| panic!("{example}: {secret} is not synced"));
+            let source = alias_of_secret[*alias];
+            assert!(
+                source.ends_with(&format!("-mongodb-{}", u["name"].as_str().unwrap())),
+                "{example}: {secret} comes from {source}"
+            );
+        }
+        let sync = of_kind(&assembly, "Deployment")
+            .into_iter()
+            .find(|d| d["metadata"]["name"] == "mongodb-secret-sync")
+            .unwrap();
+        let sa = sync["spec"]["template"]["spec"]["serviceAccountName"].clone();
+        let bound = stack(&assembly, "bindings")
+            .resources
+            .values()
+            .find(|r| {
+                r.properties["RoleArn"]["Fn::ImportValue"]
+                    .as_str()
+                    .is_some_and(|e| e.ends_with("-MongoDbSecretsRoleArn"))
+            })
+            .unwrap();
+        assert_eq!(bound.properties["ServiceAccount"], sa, "{example}");
+        assert_eq!(bound.properties["Namespace"], "mongodb", "{example}");
     }
 }

@@ -120,6 +120,7 @@ pub fn estimate(platform: &Platform, assembly: &Assembly) -> Result<Estimate, Er
     b.node_groups(platform, &a);
     b.karpenter(&cx, &a);
     b.kafka_volumes(&cx);
+    b.mongodb_volumes(&cx);
     b.network(platform, &a);
     b.data(platform, &a);
     b.data_lake(platform, &a);
@@ -420,6 +421,45 @@ impl Builder {
                 format!("Karpenter pool {}: {nodes} × {gb} GiB gp3", pool.name()),
                 nodes * gb * self.region.gp3_gb_month,
                 format!("{gb} GiB × ${}/GB-month", self.region.gp3_gb_month),
+            );
+        }
+    }
+
+    /// The gp3 volumes of each MongoDB member, as the synthesized `MongoDBCommunity` claims
+    /// them (data and logs).
+    fn mongodb_volumes(&mut self, cx: &Context<'_>) {
+        for rs in cx.objects_of("MongoDBCommunity") {
+            let members = rs
+                .value
+                .pointer("/spec/members")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let gib: u64 = rs
+                .value
+                .pointer("/spec/statefulSet/spec/volumeClaimTemplates")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| {
+                    c.pointer("/spec/resources/requests/storage")
+                        .and_then(memory_mib)
+                })
+                .sum::<u64>()
+                / 1024;
+            if members == 0 || gib == 0 {
+                continue;
+            }
+            // Volume counts and sizes are small; the conversion is exact.
+            #[allow(clippy::cast_precision_loss)]
+            let gb = (members * gib) as f64;
+            self.line(
+                "EBS storage",
+                format!("MongoDB {}: {members} × {gib} GiB gp3", rs.name()),
+                gb * self.region.gp3_gb_month,
+                format!(
+                    "{members} × {gib} GiB × ${}/GB-month",
+                    self.region.gp3_gb_month
+                ),
             );
         }
     }

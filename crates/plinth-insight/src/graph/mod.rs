@@ -373,6 +373,31 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
     if let Some(a) = &p.airflow {
         airflow(&mut g, a);
     }
+    if let Some(m) = &p.mongodb {
+        g.group("mongodb", "MongoDB (MongoDBCommunity)", Some("eks"));
+        g.node(
+            "mongodb_members",
+            &format!("replica set ×{} (MongoDB {})", m.members, m.version),
+            Shape::Store,
+            Some("mongodb"),
+        );
+        if p.spark.is_some() {
+            g.edge(
+                "spark_apps",
+                "mongodb_members",
+                Some("SCRAM 27017"),
+                EdgeKind::Network,
+            );
+        }
+        if p.airflow.is_some() {
+            g.edge(
+                "airflow_tasks",
+                "mongodb_members",
+                Some("SCRAM 27017"),
+                EdgeKind::Network,
+            );
+        }
+    }
     if let Some(gc) = &p.observability.grafana_cloud {
         g.node(
             "grafana",

@@ -13,6 +13,9 @@ pub const SPARK_NAMESPACE: &str = "spark";
 /// data bucket.
 pub const SPARK_SERVICE_ACCOUNT: &str = "spark";
 
+/// Namespace of the MongoDB operator and replica set.
+pub const MONGODB_NAMESPACE: &str = "mongodb";
+
 /// Namespace of Airflow.
 pub const AIRFLOW_NAMESPACE: &str = "airflow";
 
@@ -119,4 +122,32 @@ impl Airflow {
             .next()
             .unwrap_or(&self.database_version)
     }
+}
+
+/// A MongoDB replica set.
+#[derive(Debug, Clone)]
+pub struct MongoDb {
+    /// Server version.
+    pub version: String,
+    /// Replica set members.
+    pub members: u32,
+    /// GiB of each member's data volume.
+    pub storage_gib: u32,
+    /// Resources of each `mongod`.
+    pub resources: Resources,
+    /// Namespaces whose pods may connect, sorted.
+    pub clients: Vec<String>,
+    /// Users: `admin` first, then the spec's, in spec order.
+    pub users: Vec<MongoUser>,
+}
+
+/// A MongoDB user with a generated password.
+#[derive(Debug, Clone)]
+pub struct MongoUser {
+    /// User name.
+    pub name: String,
+    /// Database it authenticates against and (for application users) may read and write.
+    pub database: String,
+    /// Whether it is the administrator.
+    pub admin: bool,
 }

@@ -1,6 +1,6 @@
 //! Raw types of the data-processing workloads that run inside the cluster: Apache Kafka
-//! (`workloads.kafka`), Apache Spark (`workloads.spark`) and Apache Airflow
-//! (`workloads.airflow`).
+//! (`workloads.kafka`), Apache Spark (`workloads.spark`), Apache Airflow (`workloads.airflow`)
+//! and MongoDB (`workloads.mongodb`).
 
 use std::collections::BTreeMap;
 
@@ -131,4 +131,40 @@ pub struct AirflowDatabase {
     /// Allocated gp3 storage in GiB (default 20); it grows on its own up to five times that.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_gib: Option<u32>,
+}
+
+/// A MongoDB replica set run by the MongoDB Controllers for Kubernetes (its `MongoDBCommunity`
+/// resource), with SCRAM users whose passwords Secrets Manager generates.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MongoDb {
+    /// MongoDB server version, quoted (default `"8.0.12"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Replica set members (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+    /// Size of each member's encrypted gp3 data volume in GiB (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_gib: Option<u32>,
+    /// Resources of each member's `mongod` (default requests 250m CPU and 1Gi memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// Namespaces whose pods may connect (the namespaces of plinth's own workloads are added).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<String>,
+    /// Application users, each with `readWrite` on its database (an `admin` user with the
+    /// administration roles is always created).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<MongoUser>,
+}
+
+/// A MongoDB application user.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MongoUser {
+    /// User name: lowercase letters, digits and `-`.
+    pub name: String,
+    /// The database it may read and write.
+    pub database: String,
 }

@@ -1,6 +1,6 @@
 //! Checks of the data-processing workloads that run inside the cluster: Apache Kafka
-//! (`workloads.kafka`), Apache Spark (`workloads.spark`) and Apache Airflow
-//! (`workloads.airflow`).
+//! (`workloads.kafka`), Apache Spark (`workloads.spark`), Apache Airflow (`workloads.airflow`)
+//! and MongoDB (`workloads.mongodb`).
 //!
 //! Kafka keeps its logs on the EBS CSI driver's encrypted volumes, so it needs that addon. The
 //! controller quorum must be able to lose a member and keep a majority, which is why only odd
@@ -13,8 +13,8 @@ use super::{Cx, is_db_instance_class, is_slug};
 use crate::diagnostic::Diagnostic;
 use crate::facts;
 use crate::model::{
-    AIRFLOW_NAMESPACE, Airflow, AwsTarget, KAFKA_NAMESPACE, Kafka, KafkaTopic, SPARK_NAMESPACE,
-    Spark,
+    AIRFLOW_NAMESPACE, Airflow, AwsTarget, KAFKA_NAMESPACE, Kafka, KafkaTopic, MONGODB_NAMESPACE,
+    MongoDb, MongoUser, SPARK_NAMESPACE, Spark,
 };
 use crate::raw::{self, RawSpec};
 use crate::yaml::escape_pointer;
@@ -52,6 +52,9 @@ pub(super) fn pod_identity_users(raw: &RawSpec) -> Vec<&'static str> {
     if w.is_some_and(|w| w.airflow.is_some()) {
         out.push("Airflow");
     }
+    if w.is_some_and(|w| w.mongodb.is_some()) {
+        out.push("MongoDB's secret sync");
+    }
     out
 }
 
@@ -68,7 +71,199 @@ const DEFAULT_AIRFLOW_DB_CLASS: &str = "db.t4g.small";
 /// GiB allocated to Airflow's database when the spec names none (gp3's minimum on RDS).
 const DEFAULT_AIRFLOW_DB_GIB: u32 = 20;
 
+/// MongoDB server version when the spec names none.
+const DEFAULT_MONGODB_VERSION: &str = "8.0.12";
+/// Replica set members when the spec says nothing: one can fail and a majority remains.
+const DEFAULT_MONGODB_MEMBERS: u32 = 3;
+/// GiB of each member's data volume when the spec says nothing.
+const DEFAULT_MONGODB_STORAGE_GIB: u32 = 20;
+/// Each `mongod`'s requests when the spec names none.
+const DEFAULT_MONGODB_RESOURCES: (&str, &str) = ("250m", "1Gi");
+/// Members a replica set may have (MongoDB's limit).
+const MAX_MONGODB_MEMBERS: u32 = 50;
+
 impl Cx<'_> {
+    /// Validates `workloads.mongodb`.
+    pub(super) fn mongodb(&mut self, raw: &RawSpec) -> Option<MongoDb> {
+        let m = raw.workloads.as_ref()?.mongodb.as_ref()?;
+        let at = "/workloads/mongodb";
+        let version = m
+            .version
+            .clone()
+            .unwrap_or_else(|| DEFAULT_MONGODB_VERSION.to_owned());
+        let parts: Vec<&str> = version.split('.').collect();
+        let ok = parts.len() == 3
+            && parts.iter().all(|p| p.parse::<u32>().is_ok())
+            && parts[0].parse::<u32>().is_ok_and(|major| major >= 6);
+        if !ok {
+            self.error(
+                "spec::invalid-version",
+                &format!("{at}/version"),
+                format!("`{version}` is not a MongoDB server version plinth supports"),
+            )
+            .help = Some(format!(
+                "quote a release of 6.0 or newer, e.g. \"{DEFAULT_MONGODB_VERSION}\""
+            ));
+        }
+        let members = m.members.unwrap_or(DEFAULT_MONGODB_MEMBERS);
+        if !(1..=MAX_MONGODB_MEMBERS).contains(&members) {
+            self.error(
+                "spec::invalid-size",
+                &format!("{at}/members"),
+                format!("a replica set has 1 to {MAX_MONGODB_MEMBERS} members, not {members}"),
+            );
+        } else if members % 2 == 0 {
+            self.warning(
+                "spec::even-replica-set",
+                &format!("{at}/members"),
+                format!(
+                    "{members} members survive no more failures than {}",
+                    members - 1
+                ),
+            )
+            .help = Some(format!("use {} members", members + 1));
+        }
+        let storage_gib = m.storage_gib.unwrap_or(DEFAULT_MONGODB_STORAGE_GIB);
+        if !(1..=16_384).contains(&storage_gib) {
+            self.error(
+                "spec::invalid-size",
+                &format!("{at}/storageGib"),
+                format!("storageGib {storage_gib} must be between 1 and 16384"),
+            )
+            .help = Some("gp3 volumes are 1 GiB to 16 TiB".into());
+        }
+        let resources = self.resources_or(
+            &format!("{at}/resources"),
+            m.resources.as_ref(),
+            DEFAULT_MONGODB_RESOURCES,
+        );
+        if !raw.cluster.addons.contains_key("aws-ebs-csi-driver") {
+            self.error(
+                "spec::mongodb-needs-storage",
+                at,
+                "MongoDB keeps its data on EBS volumes, but the aws-ebs-csi-driver addon is missing",
+            )
+            .help = Some(
+                "add `aws-ebs-csi-driver` to cluster.addons, e.g. `v1.51.1-eksbuild.1`".into(),
+            );
+        }
+        if raw
+            .addons
+            .as_ref()
+            .is_none_or(|a| a.secrets_store_csi.is_none())
+        {
+            self.error(
+                "spec::mongodb-needs-addon",
+                at,
+                "MongoDB needs the `secretsStoreCsi` addon",
+            )
+            .help = Some("add `addons.secretsStoreCsi` with a version: it delivers the generated passwords to the operator".into());
+        }
+        let clients = self.client_namespaces(raw, at, &m.clients, MONGODB_NAMESPACE, "MongoDB");
+        let mut users = vec![MongoUser {
+            name: "admin".into(),
+            database: "admin".into(),
+            admin: true,
+        }];
+        for (i, u) in m.users.iter().enumerate() {
+            let p = format!("{at}/users/{i}");
+            self.slug(&format!("{p}/name"), "MongoDB user", &u.name, 32);
+            if u.name == "admin" {
+                self.error(
+                    "spec::reserved-name",
+                    &format!("{p}/name"),
+                    "`admin` is the administrator plinth creates",
+                )
+                .help = Some("give the application user a name of its own".into());
+            } else if users.iter().any(|known| known.name == u.name) {
+                self.error(
+                    "spec::duplicate-user",
+                    &format!("{p}/name"),
+                    format!("user `{}` is defined twice", u.name),
+                );
+            }
+            let db_ok = !u.database.is_empty()
+                && u.database.len() <= 63
+                && !u
+                    .database
+                    .chars()
+                    .any(|c| "/\\. \"$".contains(c) || c.is_control())
+                && !matches!(u.database.as_str(), "admin" | "local" | "config");
+            if !db_ok {
+                self.error(
+                    "spec::invalid-name",
+                    &format!("{p}/database"),
+                    format!(
+                        "`{}` is not a database an application user can own",
+                        u.database
+                    ),
+                )
+                .help = Some(
+                    "up to 63 characters without `/\\. \"$`, and not admin, local or config".into(),
+                );
+            }
+            users.push(MongoUser {
+                name: u.name.clone(),
+                database: u.database.clone(),
+                admin: false,
+            });
+        }
+        Some(MongoDb {
+            version,
+            members,
+            storage_gib,
+            resources: resources?,
+            clients,
+            users,
+        })
+    }
+
+    /// The namespaces whose pods may reach a data store: the spec's list, checked, and the
+    /// namespaces of plinth's own workloads that use it.
+    fn client_namespaces(
+        &mut self,
+        raw: &RawSpec,
+        at: &str,
+        list: &[String],
+        own: &str,
+        store: &str,
+    ) -> Vec<String> {
+        let mut clients = BTreeSet::new();
+        let w = raw.workloads.as_ref();
+        if w.is_some_and(|w| w.spark.is_some()) {
+            clients.insert(SPARK_NAMESPACE.to_owned());
+        }
+        if w.is_some_and(|w| w.airflow.is_some()) {
+            clients.insert(AIRFLOW_NAMESPACE.to_owned());
+        }
+        for (i, ns) in list.iter().enumerate() {
+            let np = format!("{at}/clients/{i}");
+            if !is_slug(ns) || ns.len() > 63 {
+                self.error(
+                    "spec::invalid-name",
+                    &np,
+                    format!("namespace `{ns}` is not a valid name"),
+                )
+                .help = Some("use up to 63 lowercase letters, digits and `-`".into());
+            } else if ns == own {
+                self.warning(
+                    "spec::redundant-client",
+                    &np,
+                    format!(
+                        "pods in `{own}` are {store}'s own; list the namespaces of its clients"
+                    ),
+                );
+            } else if !clients.insert(ns.clone()) {
+                self.warning(
+                    "spec::duplicate-client",
+                    &np,
+                    format!("namespace `{ns}` is already a client (listed twice, or a plinth workload's)"),
+                );
+            }
+        }
+        clients.into_iter().collect()
+    }
+
     /// Validates `workloads.airflow`.
     pub(super) fn airflow(&mut self, raw: &RawSpec, aws: &AwsTarget) -> Option<Airflow> {
         let a = raw.workloads.as_ref()?.airflow.as_ref()?;
@@ -305,37 +500,7 @@ impl Cx<'_> {
         let default_replicas = brokers.clamp(1, 3);
         let min_insync_replicas = min_insync(default_replicas);
         let topics = self.kafka_topics(&k.topics, brokers, min_insync_replicas);
-        let mut clients = BTreeSet::new();
-        // plinth's own workloads that may use Kafka.
-        if raw.workloads.as_ref().is_some_and(|w| w.spark.is_some()) {
-            clients.insert(SPARK_NAMESPACE.to_owned());
-        }
-        if raw.workloads.as_ref().is_some_and(|w| w.airflow.is_some()) {
-            clients.insert(AIRFLOW_NAMESPACE.to_owned());
-        }
-        for (i, ns) in k.clients.iter().enumerate() {
-            let np = format!("{at}/clients/{i}");
-            if !is_slug(ns) || ns.len() > 63 {
-                self.error(
-                    "spec::invalid-name",
-                    &np,
-                    format!("namespace `{ns}` is not a valid name"),
-                )
-                .help = Some("use up to 63 lowercase letters, digits and `-`".into());
-            } else if ns == KAFKA_NAMESPACE {
-                self.warning(
-                    "spec::redundant-client",
-                    &np,
-                    "pods in `kafka` are Kafka's own; list the namespaces of its clients",
-                );
-            } else if !clients.insert(ns.clone()) {
-                self.warning(
-                    "spec::duplicate-client",
-                    &np,
-                    format!("namespace `{ns}` is already a client (listed twice, or a plinth workload's)"),
-                );
-            }
-        }
+        let clients = self.client_namespaces(raw, at, &k.clients, KAFKA_NAMESPACE, "Kafka");
         Some(Kafka {
             name,
             version,
@@ -345,7 +510,7 @@ impl Cx<'_> {
             resources: resources?,
             default_replicas,
             min_insync_replicas,
-            clients: clients.into_iter().collect(),
+            clients,
             topics,
             ui: k.ui,
         })

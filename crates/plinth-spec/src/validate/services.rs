@@ -42,6 +42,7 @@ pub(super) const RESERVED_NAMESPACES: &[&str] = &[
     "kafka",
     "spark",
     "airflow",
+    "mongodb",
 ];
 
 impl Cx<'_> {

@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use plinth_spec::Platform;
-use plinth_spec::model::{AIRFLOW_NAMESPACE, KAFKA_NAMESPACE, SPARK_NAMESPACE};
+use plinth_spec::model::{AIRFLOW_NAMESPACE, KAFKA_NAMESPACE, MONGODB_NAMESPACE, SPARK_NAMESPACE};
 
 use super::labels::labels;
 use super::{ManifestFile, Wave, value};
@@ -103,6 +103,13 @@ pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
             name: AIRFLOW_NAMESPACE.into(),
             level: PodSecurity::Restricted,
             part_of: "airflow",
+        });
+    }
+    if p.mongodb.is_some() {
+        out.push(NamespaceSpec {
+            name: MONGODB_NAMESPACE.into(),
+            level: PodSecurity::Restricted,
+            part_of: "mongodb",
         });
     }
     if !super::services::external_dns_instances(p).is_empty() {

@@ -15,6 +15,7 @@ mod foundation;
 pub mod kafka;
 mod karpenter;
 pub mod labels;
+pub mod mongodb;
 pub(crate) mod monitoring;
 pub mod observability;
 mod secret_sync;
@@ -118,6 +119,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(kafka::files(p));
     files.extend(spark::files(p));
     files.extend(airflow::files(p));
+    files.extend(mongodb::files(p));
     files.extend(monitoring::files(p));
     files.extend(services::files(p));
     files.extend(observability::files(p));
