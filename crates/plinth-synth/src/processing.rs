@@ -18,6 +18,7 @@
 //! deleted versions for 30 days; it is encrypted, private, owner-enforced and TLS-only like
 //! Druid's.
 
+use plinth_cfn::sorted::Sorted;
 use plinth_cfn::{Expr, Policy, Resource, Template};
 use plinth_spec::Platform;
 use plinth_spec::model::{
@@ -331,7 +332,7 @@ fn airflow_resources(b: &mut Builder<'_>, airflow: &Airflow, bucket: &str) {
         "db",
         "Airflow metadata database master credentials; host and port are added once it exists",
         json!({
-            "SecretStringTemplate": json!({ "username": AIRFLOW_DATABASE, "dbname": AIRFLOW_DATABASE }).to_string(),
+            "SecretStringTemplate": Sorted(&json!({ "username": AIRFLOW_DATABASE, "dbname": AIRFLOW_DATABASE })).to_string(),
             "GenerateStringKey": "password",
             "PasswordLength": 32,
             "ExcludePunctuation": true,
@@ -578,7 +579,7 @@ fn mongodb_resources(b: &mut Builder<'_>, mongodb: &MongoDb) {
                     "Name": names.mongodb(&user.name),
                     "Description": format!("MongoDB user {} ({})", user.name, user.database),
                     "GenerateSecretString": {
-                        "SecretStringTemplate": json!({ "username": user.name, "database": user.database }).to_string(),
+                        "SecretStringTemplate": Sorted(&json!({ "username": user.name, "database": user.database })).to_string(),
                         "GenerateStringKey": "password",
                         "PasswordLength": 32,
                         "ExcludePunctuation": true,
