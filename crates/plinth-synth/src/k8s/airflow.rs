@@ -236,7 +236,7 @@ fn secret_provider_class(p: &Platform, a: &Airflow) -> Value {
             "data": [{ "objectName": GIT_SSH_SECRET, "key": "gitSshKey" }],
         }));
     }
-    let objects_yaml = serde_saphyr::to_string(&objects).expect("renders");
+    let objects_yaml = super::provider_objects(&objects);
     json!({
         "apiVersion": "secrets-store.csi.x-k8s.io/v1",
         "kind": "SecretProviderClass",

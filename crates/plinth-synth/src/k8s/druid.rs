@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use plinth_cfn::sorted::{Sorted, SortedAll};
+use plinth_cfn::sorted::Sorted;
 use plinth_spec::Platform;
 use plinth_spec::model::Druid;
 use serde_json::{Value, json};
@@ -278,7 +278,7 @@ fn secret_provider_class(cx: &Ctx<'_>) -> Value {
         object(secret("admin"), "admin", &["username", "password"]),
         object(secret("system"), "system", &["username", "password"]),
     ];
-    let objects_yaml = serde_saphyr::to_string(&SortedAll(&objects)).expect("renders");
+    let objects_yaml = super::provider_objects(&objects);
     let synced: Vec<Value> = [
         (
             "metadata",

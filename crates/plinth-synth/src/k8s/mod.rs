@@ -137,6 +137,13 @@ pub fn yaml_stream(objects: &[Value]) -> String {
     })
 }
 
+/// The `objects` parameter of a SecretProviderClass of the AWS provider: the list of secrets to
+/// mount, as YAML in a string, keys sorted like every other value plinth writes.
+pub(crate) fn provider_objects(objects: &[Value]) -> String {
+    serde_saphyr::to_string(&plinth_cfn::sorted::SortedAll(objects))
+        .expect("JSON values always render as YAML")
+}
+
 fn render_yaml(v: &Value) -> String {
     serde_saphyr::to_string(&Sorted(v)).expect("JSON values always render as YAML")
 }

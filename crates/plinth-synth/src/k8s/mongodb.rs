@@ -141,7 +141,7 @@ fn secret_provider_class(p: &Platform, m: &MongoDb) -> Value {
             "parameters": {
                 "region": p.aws.region,
                 "usePodIdentity": "true",
-                "objects": serde_saphyr::to_string(&objects).expect("renders"),
+                "objects": super::provider_objects(&objects),
             },
             "secretObjects": sync,
         },

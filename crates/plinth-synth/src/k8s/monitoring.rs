@@ -16,7 +16,6 @@
 //! nested ones in the cited files as of a neighbouring 3.x release, where they were unchanged
 //! across the versions seen.
 
-use plinth_cfn::sorted::SortedAll;
 use plinth_spec::Platform;
 use plinth_spec::model::GrafanaCloud;
 use serde_json::{Value, json};
@@ -99,7 +98,7 @@ fn secret_provider_class(p: &Platform, g: &GrafanaCloud) -> Value {
         "objectType": "secretsmanager",
         "objectAlias": API_KEY_OBJECT,
     })];
-    let objects_yaml = serde_saphyr::to_string(&SortedAll(&objects)).expect("renders");
+    let objects_yaml = super::provider_objects(&objects);
     let region = g
         .api_key_secret
         .split(':')

@@ -18,7 +18,6 @@
 
 use std::collections::BTreeMap;
 
-use plinth_cfn::sorted::SortedAll;
 use plinth_spec::Platform;
 use plinth_spec::model::{Alerts, Prometheus};
 use serde_json::{Value, json};
@@ -384,7 +383,7 @@ fn secret_provider_class(
     objects: &[Value],
     sync: Option<Value>,
 ) -> Value {
-    let objects_yaml = serde_saphyr::to_string(&SortedAll(objects)).expect("renders");
+    let objects_yaml = super::provider_objects(objects);
     let mut spc = json!({
         "apiVersion": "secrets-store.csi.x-k8s.io/v1",
         "kind": "SecretProviderClass",

@@ -15,7 +15,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use plinth_cfn::sorted::SortedAll;
 use plinth_spec::Platform;
 use plinth_spec::model::{
     AcmeChallenge, Architecture, Exposure, IngressClass, LetsEncrypt, Service,
@@ -400,8 +399,7 @@ fn secret_provider_class(p: &Platform, s: &Service) -> Value {
         }
         objects.push(object);
     }
-    let objects_yaml =
-        serde_saphyr::to_string(&SortedAll(&objects)).expect("JSON values always render as YAML");
+    let objects_yaml = super::provider_objects(&objects);
     // A whole-string secret used by two variables is mounted once, under the first one's name.
     let file_of = |var: &String| -> String {
         let v = &s.secret_env[var];
