@@ -7,6 +7,7 @@
 //! `GetAtt`, `Sub` variable and `ImportValue` resolves.
 
 mod expr;
+pub mod quotas;
 pub mod refs;
 pub mod sorted;
 mod tags;

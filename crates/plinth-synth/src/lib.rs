@@ -40,6 +40,21 @@ pub struct Assembly {
     pub manifest: Manifest,
 }
 
+impl Assembly {
+    /// Every CloudFormation quota a stack of the assembly breaks, by stack name
+    /// ([`plinth_cfn::quotas`]); empty for every assembly CloudFormation can take.
+    pub fn quota_breaches(&self) -> Vec<(String, plinth_cfn::quotas::Breach)> {
+        self.stacks
+            .iter()
+            .flat_map(|s| {
+                plinth_cfn::quotas::breaches(&s.template, s.template.to_json().len())
+                    .into_iter()
+                    .map(|b| (s.name.clone(), b))
+            })
+            .collect()
+    }
+}
+
 /// One CloudFormation stack.
 #[derive(Debug, Clone)]
 pub struct Stack {

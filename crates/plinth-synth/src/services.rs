@@ -138,11 +138,9 @@ fn repository(b: &mut Builder<'_>, s: &Service) {
         role("ecr-repository", "compute", &s.name),
         None,
     );
-    b.export(
-        &format!("{id}Uri"),
-        &format!("Image repository of {}", s.name),
-        att(&id, "RepositoryUri"),
-    );
+    // No output for the repository's URI: it is `{account}.dkr.ecr.{region}.amazonaws.com/{name}`
+    // by construction, and one output per service would hit CloudFormation's 200 outputs per
+    // template long before its 500 resources.
 }
 
 fn private_zone(b: &mut Builder<'_>, zone: &str) {

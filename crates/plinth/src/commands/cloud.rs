@@ -73,6 +73,9 @@ pub fn synthesize(
         return None;
     };
     let assembly = plinth_synth::synth(&platform);
+    if !super::fits_quotas(&assembly, environment) {
+        return None;
+    }
     Some((platform, assembly))
 }
 

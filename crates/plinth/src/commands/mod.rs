@@ -159,3 +159,23 @@ pub fn load_and_report(
     }
     Some((file, loaded))
 }
+
+/// Whether every stack of an assembly fits CloudFormation's per-template quotas; reports each
+/// breach to stderr (with the environment, when one of several) when it does not.
+pub fn fits_quotas(assembly: &plinth_synth::Assembly, environment: Option<&str>) -> bool {
+    let breaches = assembly.quota_breaches();
+    let within = environment
+        .map(|e| format!(" (environment `{e}`)"))
+        .unwrap_or_default();
+    for (stack, breach) in &breaches {
+        err!("error[synth::cloudformation-quota]: stack {stack}{within} has {breach}");
+    }
+    if !breaches.is_empty() {
+        err!(
+            "  help: CloudFormation refuses such a template \
+             (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html); \
+             split the platform into several specs, e.g. services by team"
+        );
+    }
+    breaches.is_empty()
+}

@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use plinth_spec::Platform;
+use plinth_synth::Assembly;
 
 use crate::Outcome;
 use crate::report::{self, Source, Style};
@@ -64,7 +65,15 @@ pub fn run(path: &Path, which: Which<'_>, dirs: Dirs<'_>, style: Style) -> Outco
     {
         return overlap_error(&out, gitops);
     }
-    write(&platform, &out, dirs.gitops)
+    let assembly = plinth_synth::synth(&platform);
+    if !super::fits_quotas(&assembly, None) {
+        err!(
+            "{} is too large for CloudFormation; nothing written",
+            path.display()
+        );
+        return Outcome::BadInput;
+    }
+    write(&platform, &assembly, &out, dirs.gitops)
 }
 
 fn run_all(path: &Path, dirs: Dirs<'_>, style: Style) -> Outcome {
@@ -131,10 +140,26 @@ fn run_all(path: &Path, dirs: Dirs<'_>, style: Style) -> Outcome {
             return overlap_error(base, gitops);
         }
     }
-    for (name, platform) in platforms {
+    let assemblies: Vec<(&String, &Platform, Assembly)> = platforms
+        .into_iter()
+        .map(|(name, platform)| (name, platform, plinth_synth::synth(platform)))
+        .collect();
+    // Every environment fits CloudFormation's quotas before any is written.
+    let mut fits = true;
+    for (name, _, assembly) in &assemblies {
+        fits &= super::fits_quotas(assembly, Some(name));
+    }
+    if !fits {
+        err!(
+            "{} is too large for CloudFormation; nothing written",
+            path.display()
+        );
+        return Outcome::BadInput;
+    }
+    for (name, platform, assembly) in &assemblies {
         let gitops = dirs.gitops.map(|d| d.join(name));
         if let outcome @ (Outcome::Failure | Outcome::BadInput) =
-            write(platform, &base.join(name), gitops.as_deref())
+            write(platform, assembly, &base.join(name), gitops.as_deref())
         {
             return outcome;
         }
@@ -158,8 +183,7 @@ fn overlap_error(out: &Path, gitops: &Path) -> Outcome {
 
 /// Synthesizes one platform and writes it to `out` atomically, and its GitOps layout to
 /// `gitops`, listing what was written.
-fn write(platform: &Platform, out: &Path, gitops: Option<&Path>) -> Outcome {
-    let assembly = plinth_synth::synth(platform);
+fn write(platform: &Platform, assembly: &Assembly, out: &Path, gitops: Option<&Path>) -> Outcome {
     let mut files: Vec<(PathBuf, String)> = assembly
         .stacks
         .iter()
@@ -205,7 +229,7 @@ fn write(platform: &Platform, out: &Path, gitops: Option<&Path>) -> Outcome {
     }
     out!("  synth.json");
     match gitops {
-        Some(dir) => write_layout(platform, &assembly, dir),
+        Some(dir) => write_layout(platform, assembly, dir),
         None => Outcome::Success,
     }
 }

@@ -48,6 +48,13 @@ pub fn run(path: &Path, environment: Option<&str>, format: Format, style: Style)
     let diagnostics = diagnostics.as_slice();
     let valid =
         !diagnostics.iter().any(Diagnostic::is_error) && platforms.iter().all(|(_, p)| p.is_some());
+    // A valid spec can still make a template CloudFormation refuses (too many resources in
+    // one stack); synthesis is cheap, so validate checks that too.
+    let valid = valid
+        && platforms.iter().fold(true, |fits, (name, p)| {
+            let assembly = plinth_synth::synth(p.as_ref().expect("checked above"));
+            super::fits_quotas(&assembly, name.as_deref()) && fits
+        });
     if format == Format::Json {
         let mut out = report::json(&source, diagnostics);
         out["valid"] = serde_json::Value::Bool(valid);
