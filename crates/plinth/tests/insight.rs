@@ -35,7 +35,47 @@ fn transcript(o: &Output) -> String {
     )
 }
 
-const EXAMPLES: [&str; 2] = ["druid-analytics", "druid-lean"];
+/// Every example, each environment of one that has environments: (snapshot label, arguments
+/// naming the spec and environment).
+const EXAMPLES: [(&str, &[&str]); 6] = [
+    ("druid-analytics", &["examples/druid-analytics/plinth.yaml"]),
+    ("druid-lean", &["examples/druid-lean/plinth.yaml"]),
+    ("data-platform", &["examples/data-platform/plinth.yaml"]),
+    (
+        "web-services-dev",
+        &["examples/web-services/plinth.yaml", "-e", "dev"],
+    ),
+    (
+        "web-services-staging",
+        &["examples/web-services/plinth.yaml", "-e", "staging"],
+    ),
+    (
+        "web-services-prod",
+        &["examples/web-services/plinth.yaml", "-e", "prod"],
+    ),
+];
+
+/// `plinth COMMAND FLAGS` on an example.
+fn on(example: &[&str], command: &[&str]) -> Output {
+    plinth(&[command, example].concat())
+}
+
+#[test]
+fn every_example_is_covered() {
+    let covered: Vec<&str> = EXAMPLES.iter().map(|(_, args)| args[0]).collect();
+    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
+        let spec = format!(
+            "examples/{}/plinth.yaml",
+            entry.unwrap().file_name().to_string_lossy()
+        );
+        if root().join(&spec).exists() {
+            assert!(
+                covered.contains(&spec.as_str()),
+                "{spec} is not in EXAMPLES"
+            );
+        }
+    }
+}
 
 fn spec(example: &str) -> String {
     format!("examples/{example}/plinth.yaml")
@@ -43,9 +83,16 @@ fn spec(example: &str) -> String {
 
 #[test]
 fn check_every_example() {
-    for example in EXAMPLES {
-        let out = plinth(&["check", &spec(example)]);
-        assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    for (example, args) in EXAMPLES {
+        let out = on(args, &["check"]);
+        // Exit 1 exactly when a finding reaches the default threshold.
+        let clean = String::from_utf8_lossy(&out.stdout).contains(": no findings");
+        assert_eq!(
+            out.status.code(),
+            Some(i32::from(!clean)),
+            "{}",
+            transcript(&out)
+        );
         insta::assert_snapshot!(format!("check__{example}"), transcript(&out));
     }
 }
@@ -133,11 +180,11 @@ fn check_of_an_invalid_spec_exits_2() {
 
 #[test]
 fn cost_every_example() {
-    for example in EXAMPLES {
-        let out = plinth(&["cost", &spec(example)]);
+    for (example, args) in EXAMPLES {
+        let out = on(args, &["cost"]);
         assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
         insta::assert_snapshot!(format!("cost__{example}"), transcript(&out));
-        let json = plinth(&["cost", "-o", "json", &spec(example)]);
+        let json = on(args, &["cost", "-o", "json"]);
         let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
         let lines: f64 = v["lines"]
             .as_array()
@@ -153,9 +200,9 @@ fn cost_every_example() {
 
 #[test]
 fn graph_every_example() {
-    for example in EXAMPLES {
+    for (example, args) in EXAMPLES {
         for format in ["mermaid", "dot"] {
-            let out = plinth(&["graph", "-f", format, &spec(example)]);
+            let out = on(args, &["graph", "-f", format]);
             assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
             insta::assert_snapshot!(
                 format!("graph__{example}__{format}"),
@@ -195,13 +242,13 @@ fn diff_of_two_specs_lists_resources_and_properties() {
 
 #[test]
 fn diff_of_a_synth_output_and_its_spec_is_empty() {
-    for example in EXAMPLES {
+    for (example, args) in EXAMPLES {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out");
         let dir = dir.to_str().unwrap();
-        let synth = plinth(&["synth", &spec(example), "--out", dir]);
+        let synth = on(args, &["synth", "--out", dir]);
         assert_eq!(synth.status.code(), Some(0), "{}", transcript(&synth));
-        let out = plinth(&["diff", dir, &spec(example)]);
+        let out = on(args, &["diff", dir]);
         assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
         assert_eq!(String::from_utf8_lossy(&out.stdout), "no differences\n");
         let other = plinth(&[
