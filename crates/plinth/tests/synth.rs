@@ -205,3 +205,58 @@ fn gitops_needs_a_gitops_section_and_a_directory_of_its_own() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("overlap"));
     assert!(!out.exists() && !gitops.exists(), "nothing is written");
 }
+
+/// The spec `scripts/gen-spec.py --services N` prints, written to `dir`.
+fn services_spec(n: usize, dir: &Path) -> PathBuf {
+    let out = Command::new("python3")
+        .arg(root().join("scripts/gen-spec.py"))
+        .args(["--services", &n.to_string()])
+        .output()
+        .expect("python3 runs scripts/gen-spec.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.join(format!("services-{n}.yaml"));
+    std::fs::write(&path, out.stdout).unwrap();
+    path
+}
+
+#[test]
+fn a_platform_over_cloudformation_quotas_is_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 200 services (the benchmark's size) fit: 404 resources in the services stack.
+    let fits = services_spec(200, tmp.path());
+    let ok = Command::new(env!("CARGO_BIN_EXE_plinth"))
+        .args(["--color", "never", "validate"])
+        .arg(&fits)
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // 260 do not: each public or internal service adds a certificate or a role and its
+    // association to its repository, over 500 resources in one template.
+    let big = services_spec(260, tmp.path());
+    for command in [&["validate"][..], &["synth", "--all-environments", "--out"]] {
+        let out_dir = tmp.path().join("out");
+        let mut c = Command::new(env!("CARGO_BIN_EXE_plinth"));
+        c.args(["--color", "never"]).args(command);
+        if command[0] == "synth" {
+            c.arg(&out_dir);
+        }
+        let out = c.arg(&big).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("error[synth::cloudformation-quota]: stack acme-shop-prod-services (environment `prod`) has 5")
+                && stderr.contains("resources, over CloudFormation's 500"),
+            "{command:?}: {stderr}"
+        );
+        assert!(!out_dir.exists(), "{command:?} wrote {}", out_dir.display());
+    }
+}
