@@ -296,6 +296,8 @@ pub struct Addons {
     pub external_dns: Option<String>,
     /// ingress-nginx.
     pub ingress_nginx: Option<String>,
+    /// The Vertical Pod Autoscaler's recommender, recommendation mode only.
+    pub vertical_pod_autoscaler: Option<String>,
     /// Argo CD as the EKS managed capability; without it Argo CD is the cluster owner's.
     pub argo_cd: Option<ArgoCd>,
 }

@@ -412,6 +412,11 @@ pub struct Addons {
     /// ingress-nginx behind a network load balancer: the entry of `ingress: nginx` services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_nginx: Option<Chart>,
+    /// The Vertical Pod Autoscaler's recommender (Fairwinds `vpa` chart) in recommendation mode:
+    /// every Deployment and StatefulSet plinth renders gets a `VerticalPodAutoscaler` with
+    /// `updateMode: "Off"`, so requests are recommended, never changed and no pod is evicted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vertical_pod_autoscaler: Option<Chart>,
     /// Argo CD as the EKS managed capability, which installs the other addons. Without it,
     /// Argo CD must already run in the cluster (namespace `argocd`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -945,6 +945,11 @@ impl Cx<'_> {
             secrets_store_csi: chart(self, "secretsStoreCsi", a.secrets_store_csi.as_ref()),
             external_dns: chart(self, "externalDns", a.external_dns.as_ref()),
             ingress_nginx: chart(self, "ingressNginx", a.ingress_nginx.as_ref()),
+            vertical_pod_autoscaler: chart(
+                self,
+                "verticalPodAutoscaler",
+                a.vertical_pod_autoscaler.as_ref(),
+            ),
             argo_cd: None,
         }
     }

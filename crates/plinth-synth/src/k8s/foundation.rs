@@ -112,6 +112,14 @@ pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
             part_of: "mongodb",
         });
     }
+    if a.vertical_pod_autoscaler.is_some() {
+        // The recommender only reads metrics and writes status: no host access.
+        out.push(NamespaceSpec {
+            name: super::vpa::NAMESPACE.into(),
+            level: PodSecurity::Restricted,
+            part_of: "vertical-pod-autoscaler",
+        });
+    }
     if !super::services::external_dns_instances(p).is_empty() {
         out.push(NamespaceSpec {
             name: super::services::EXTERNAL_DNS_NAMESPACE.into(),

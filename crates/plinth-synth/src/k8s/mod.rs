@@ -21,6 +21,7 @@ pub mod observability;
 mod secret_sync;
 pub(crate) mod services;
 pub mod spark;
+pub mod vpa;
 
 use plinth_cfn::sorted::Sorted;
 use plinth_spec::Platform;
@@ -124,6 +125,7 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(services::files(p));
     files.extend(observability::files(p));
     files.extend(services::issuer_files(p));
+    vpa::attach(p, &mut files);
     files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
     files
 }
