@@ -18,6 +18,7 @@
 //! guidance (the database migration as a plain Job, no Helm hooks); the chart's default user,
 //! which has a literal password, is off.
 
+use plinth_cfn::sorted::SortedAll;
 use plinth_spec::Platform;
 use plinth_spec::model::{AIRFLOW_NAMESPACE, Airflow};
 use serde_json::{Value, json};
@@ -236,7 +237,7 @@ fn secret_provider_class(p: &Platform, a: &Airflow) -> Value {
             "data": [{ "objectName": GIT_SSH_SECRET, "key": "gitSshKey" }],
         }));
     }
-    let objects_yaml = serde_saphyr::to_string(&objects).expect("renders");
+    let objects_yaml = serde_saphyr::to_string(&SortedAll(&objects)).expect("renders");
     json!({
         "apiVersion": "secrets-store.csi.x-k8s.io/v1",
         "kind": "SecretProviderClass",

@@ -11,6 +11,7 @@
 //! operator's StatefulSet is merged with the security contexts set here. Clients connect with
 //! SCRAM on 27017 from the namespaces the spec and plinth's own workloads name.
 
+use plinth_cfn::sorted::SortedAll;
 use plinth_spec::Platform;
 use plinth_spec::model::{MONGODB_NAMESPACE, MongoDb, MongoUser};
 use serde_json::{Value, json};
@@ -141,7 +142,7 @@ fn secret_provider_class(p: &Platform, m: &MongoDb) -> Value {
             "parameters": {
                 "region": p.aws.region,
                 "usePodIdentity": "true",
-                "objects": serde_saphyr::to_string(&objects).expect("renders"),
+                "objects": serde_saphyr::to_string(&SortedAll(&objects)).expect("renders"),
             },
             "secretObjects": sync,
         },
