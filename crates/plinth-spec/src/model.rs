@@ -27,8 +27,8 @@ pub use crate::names::{
     DruidBucket, DruidNames, DruidSecret, DruidSecurityGroup, NameKind, Names, StackKind,
 };
 pub use crate::raw::{
-    AmiFamily, CapacityType, CostAssumptions, EndpointAccess, FlowLogTraffic, KafkaFlavour,
-    LogType, MetadataEngine, TaintEffect,
+    AmiFamily, CapacityType, CostAssumptions, EfsThroughputMode, EndpointAccess, FlowLogTraffic,
+    KafkaFlavour, LogType, MetadataEngine, TaintEffect,
 };
 
 /// A validated platform.
@@ -65,6 +65,8 @@ pub struct Platform {
     pub lets_encrypt: Option<LetsEncrypt>,
     /// AWS Backup, when the spec asks for it.
     pub backup: Option<Backup>,
+    /// The shared EFS file system, when the spec asks for it.
+    pub efs: Option<Efs>,
     /// GitOps delivery, when the spec asks for it (it then has `addons.argo_cd`).
     pub gitops: Option<GitOps>,
     /// Every derived name.
@@ -261,6 +263,15 @@ pub struct Backup {
     pub cold_storage_after_days: Option<u32>,
     /// Copy of every recovery point.
     pub copy_to: Option<BackupCopy>,
+}
+
+/// The shared EFS file system.
+#[derive(Debug, Clone)]
+pub struct Efs {
+    /// Throughput mode.
+    pub throughput_mode: EfsThroughputMode,
+    /// Days without access before a file moves to Infrequent Access.
+    pub transition_to_ia_days: u32,
 }
 
 /// A copy of every recovery point in another vault.
