@@ -66,8 +66,10 @@ pub fn tag_style(kind: &str) -> Option<TagStyle> {
         | "AWS::SNS::TopicPolicy"
         | "AWS::IAM::InstanceProfile"
         | "AWS::Backup::BackupSelection"
-        // Tagged through `HostedZoneTags`, `BackupVaultTags` and `BackupPlanTags`, which their
-        // stacks set themselves.
+        | "AWS::EFS::MountTarget"
+        // Tagged through `HostedZoneTags`, `BackupVaultTags`, `BackupPlanTags` and
+        // `FileSystemTags`, which their stacks set themselves.
+        | "AWS::EFS::FileSystem"
         | "AWS::Route53::HostedZone"
         | "AWS::Backup::BackupVault"
         | "AWS::Backup::BackupPlan" => None,

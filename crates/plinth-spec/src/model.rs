@@ -27,8 +27,8 @@ pub use crate::names::{
     DruidBucket, DruidNames, DruidSecret, DruidSecurityGroup, NameKind, Names, StackKind,
 };
 pub use crate::raw::{
-    AmiFamily, CapacityType, CostAssumptions, EndpointAccess, FlowLogTraffic, KafkaFlavour,
-    LogType, MetadataEngine, TaintEffect,
+    AmiFamily, CapacityType, CostAssumptions, EfsThroughputMode, EndpointAccess, FlowLogTraffic,
+    KafkaFlavour, LogType, MetadataEngine, TaintEffect,
 };
 
 /// A validated platform.
@@ -65,6 +65,8 @@ pub struct Platform {
     pub lets_encrypt: Option<LetsEncrypt>,
     /// AWS Backup, when the spec asks for it.
     pub backup: Option<Backup>,
+    /// The shared EFS file system, when the spec asks for it.
+    pub efs: Option<Efs>,
     /// GitOps delivery, when the spec asks for it (it then has `addons.argo_cd`).
     pub gitops: Option<GitOps>,
     /// Every derived name.
@@ -263,6 +265,15 @@ pub struct Backup {
     pub copy_to: Option<BackupCopy>,
 }
 
+/// The shared EFS file system.
+#[derive(Debug, Clone)]
+pub struct Efs {
+    /// Throughput mode.
+    pub throughput_mode: EfsThroughputMode,
+    /// Days without access before a file moves to Infrequent Access.
+    pub transition_to_ia_days: u32,
+}
+
 /// A copy of every recovery point in another vault.
 #[derive(Debug, Clone)]
 pub struct BackupCopy {
@@ -296,6 +307,8 @@ pub struct Addons {
     pub external_dns: Option<String>,
     /// ingress-nginx.
     pub ingress_nginx: Option<String>,
+    /// The Vertical Pod Autoscaler's recommender, recommendation mode only.
+    pub vertical_pod_autoscaler: Option<String>,
     /// Argo CD as the EKS managed capability; without it Argo CD is the cluster owner's.
     pub argo_cd: Option<ArgoCd>,
 }

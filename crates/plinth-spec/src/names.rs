@@ -393,6 +393,11 @@ impl Names {
         format!("{}-mongodb-{what}", self.id)
     }
 
+    /// The shared EFS file system and its security group: `{id}-efs`.
+    pub fn efs(&self) -> String {
+        format!("{}-efs", self.id)
+    }
+
     /// The flow-log delivery role: `{id}-vpc-flow-logs`.
     pub fn flow_log_role(&self) -> String {
         format!("{}-vpc-flow-logs", self.id)

@@ -58,6 +58,9 @@ pub struct RawSpec {
     /// AWS Backup of the platform's databases and volumes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<Backup>,
+    /// Storage beyond the default encrypted gp3 volumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
     /// GitOps delivery through Argo CD: the repository and the teams deploying from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitops: Option<GitOps>,
@@ -370,6 +373,39 @@ pub struct Backup {
     pub copy_to: Option<BackupCopy>,
 }
 
+/// Storage beyond the default encrypted gp3 volumes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Storage {
+    /// An Amazon EFS file system that pods in every zone mount at once (`ReadWriteMany`),
+    /// through the StorageClass `efs`; needs the `aws-efs-csi-driver` addon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efs: Option<Efs>,
+}
+
+/// The shared EFS file system.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Efs {
+    /// Throughput mode (default `elastic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput_mode: Option<EfsThroughputMode>,
+    /// Days without access after which a file moves to the cheaper Infrequent Access class
+    /// (default 30): 1, 7, 14, 30, 60, 90, 180, 270 or 365.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition_to_ia_days: Option<u32>,
+}
+
+/// EFS throughput mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EfsThroughputMode {
+    /// Throughput scales with the workload, paid per GB transferred.
+    Elastic,
+    /// Throughput grows with the size stored, with burst credits.
+    Bursting,
+}
+
 /// Where backups are copied.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -412,6 +448,11 @@ pub struct Addons {
     /// ingress-nginx behind a network load balancer: the entry of `ingress: nginx` services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_nginx: Option<Chart>,
+    /// The Vertical Pod Autoscaler's recommender (Fairwinds `vpa` chart) in recommendation mode:
+    /// every Deployment and StatefulSet plinth renders gets a `VerticalPodAutoscaler` with
+    /// `updateMode: "Off"`, so requests are recommended, never changed and no pod is evicted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vertical_pod_autoscaler: Option<Chart>,
     /// Argo CD as the EKS managed capability, which installs the other addons. Without it,
     /// Argo CD must already run in the cluster (namespace `argocd`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -97,6 +97,11 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
     let mongodb = cx.mongodb(raw);
     let lets_encrypt = cx.lets_encrypt(raw, &dns);
     let backup = raw.backup.as_ref().map(|b| cx.backup(b, &aws, raw));
+    let efs = raw
+        .storage
+        .as_ref()
+        .and_then(|s| s.efs.as_ref())
+        .map(|e| cx.efs(e, raw));
     let gitops = cx.gitops(raw, &aws);
     let ok = !cx.diags.iter().any(Diagnostic::is_error);
     let platform = match (ok, network, cluster) {
@@ -116,6 +121,7 @@ pub fn validate(raw: &RawSpec, spans: &SpanIndex) -> (Option<Platform>, Vec<Diag
             dns,
             lets_encrypt,
             backup,
+            efs,
             gitops,
             names,
             checks,
@@ -945,6 +951,11 @@ impl Cx<'_> {
             secrets_store_csi: chart(self, "secretsStoreCsi", a.secrets_store_csi.as_ref()),
             external_dns: chart(self, "externalDns", a.external_dns.as_ref()),
             ingress_nginx: chart(self, "ingressNginx", a.ingress_nginx.as_ref()),
+            vertical_pod_autoscaler: chart(
+                self,
+                "verticalPodAutoscaler",
+                a.vertical_pod_autoscaler.as_ref(),
+            ),
             argo_cd: None,
         }
     }

@@ -64,6 +64,11 @@ const RESOURCES: &[(&str, &str, &str)] = &[
         "the `*` principal is limited by kms:CallerAccount to this account and by kms:ViaService to EC2, the pattern EBS needs for volumes launched by EKS and Karpenter",
     ),
     (
+        "EfsKey",
+        "CKV_AWS_33",
+        "the `*` principal is limited by kms:CallerAccount to this account and by kms:ViaService to EFS, the policy of the AWS managed aws/elasticfilesystem key",
+    ),
+    (
         "Bastion",
         "CKV_AWS_126",
         "a port-forwarding host with nothing to tune; basic five-minute metrics and the status checks are enough",

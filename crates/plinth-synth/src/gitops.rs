@@ -5,6 +5,8 @@
 //! {gitops.path}/
 //! ├── bootstrap/argocd.yaml   # applied before Argo CD syncs: cluster registration,
 //! │                           # Argo CD's permissions and settings, repositories, projects
+//! ├── bootstrap/efs.yaml      # foundation files holding deploy-time values (the EFS
+//! │                           # StorageClass): plinth fills them in and applies them
 //! ├── bootstrap/root.yaml     # the app-of-apps, pointing at apps/
 //! ├── apps/                   # one Application per addon (Helm chart) and per workload
 //! └── manifests/<app>/        # the objects of each non-Helm Application
@@ -106,12 +108,23 @@ pub fn layout(p: &Platform, kubernetes: &[ManifestFile]) -> Option<Layout> {
     let g = p.gitops.as_ref()?;
     let mut files = Vec::new();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    let deploy_time = crate::k8s::deploy_time_values(kubernetes);
     for f in kubernetes {
         let Content::Objects(objects) = &f.content else {
             // Helm values travel inline in the addons' Applications.
             continue;
         };
         let stem = file_stem(&f.path);
+        if f.wave == Wave::Foundation && deploy_time.contains_key(&f.path) {
+            // A stack output goes into it when plinth deploys; Argo CD cannot fill it in, so
+            // plinth applies the file with the bootstrap.
+            files.push(LayoutFile {
+                path: format!("bootstrap/{stem}.yaml"),
+                role: FileRole::Bootstrap,
+                objects: objects.clone(),
+            });
+            continue;
+        }
         match (f.wave, stem) {
             (Wave::Foundation, "argocd") => files.push(LayoutFile {
                 path: "bootstrap/argocd.yaml".into(),

@@ -20,6 +20,7 @@ mod observability;
 mod operations;
 mod processing;
 mod services;
+mod storage;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -96,6 +97,10 @@ pub struct Manifest {
     pub kubernetes_version: String,
     /// Kubernetes files by apply wave.
     pub kubernetes: BTreeMap<k8s::Wave, Vec<String>>,
+    /// Values `plinth deploy` fills in from stack outputs before it applies a file
+    /// (`${plinth:output:STACK:OUTPUT}`), by file path; see [`k8s::stack_output`].
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub deploy_time_values: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// A stack in `synth.json`.
@@ -129,7 +134,10 @@ pub fn synth(platform: &Platform) -> Assembly {
             let template = match kind {
                 StackKind::Network => Some(network::template(platform)),
                 StackKind::Cluster => Some(cluster::template(platform)),
-                StackKind::Data => processing::data_template(platform, druid::template(platform)),
+                StackKind::Data => storage::data_template(
+                    platform,
+                    processing::data_template(platform, druid::template(platform)),
+                ),
                 StackKind::Bindings => bindings::template(platform),
                 StackKind::Services => services::template(platform),
                 StackKind::Operations => operations::template(platform),
@@ -221,5 +229,6 @@ fn manifest(p: &Platform, stacks: &[Stack], kubernetes: &[k8s::ManifestFile]) ->
                 .push(f.path.clone());
             m
         }),
+        deploy_time_values: k8s::deploy_time_values(kubernetes),
     }
 }

@@ -554,3 +554,78 @@ fn mongodb_users_read_generated_passwords() {
         assert_eq!(bound.properties["Namespace"], "mongodb", "{example}");
     }
 }
+
+/// With `addons.verticalPodAutoscaler`, every Deployment and StatefulSet plinth renders, and
+/// the MongoDB operator's StatefulSet, has a `VerticalPodAutoscaler` in recommendation mode
+/// right after it in the same file, and the chart runs the recommender only.
+#[test]
+fn vertical_pod_autoscalers_recommend_for_every_workload_and_change_nothing() {
+    let with_vpa: Vec<_> = examples()
+        .into_iter()
+        .filter(|(_, p, _)| p.addons.vertical_pod_autoscaler.is_some())
+        .collect();
+    assert!(!with_vpa.is_empty(), "expected an example with the VPA");
+    for (example, platform, assembly) in with_vpa {
+        let v = values(&assembly, "vpa");
+        assert_eq!(v["recommender"]["enabled"], true, "{example}");
+        assert_eq!(v["updater"]["enabled"], false, "{example}");
+        assert_eq!(v["admissionController"]["enabled"], false, "{example}");
+        let mut targets = 0;
+        for f in &assembly.kubernetes {
+            let objects = f.kube_objects();
+            for (i, o) in objects.iter().enumerate() {
+                let kind = match o["kind"].as_str().unwrap_or_default() {
+                    k @ ("Deployment" | "StatefulSet") => k,
+                    "MongoDBCommunity" => "StatefulSet",
+                    _ => continue,
+                };
+                targets += 1;
+                let vpa = objects
+                    .get(i + 1)
+                    .unwrap_or_else(|| panic!("{example}: {} ends after a workload", f.path));
+                assert_eq!(
+                    vpa["kind"], "VerticalPodAutoscaler",
+                    "{example}: {}",
+                    f.path
+                );
+                assert_eq!(vpa["spec"]["targetRef"]["kind"], kind);
+                assert_eq!(vpa["spec"]["targetRef"]["name"], o["metadata"]["name"]);
+                assert_eq!(vpa["metadata"]["namespace"], o["metadata"]["namespace"]);
+                assert_eq!(vpa["spec"]["updatePolicy"]["updateMode"], "Off");
+            }
+        }
+        assert_eq!(
+            targets,
+            of_kind(&assembly, "VerticalPodAutoscaler").len(),
+            "{example}: a VPA without a workload"
+        );
+        if platform.mongodb.is_some() {
+            assert!(
+                of_kind(&assembly, "VerticalPodAutoscaler").iter().any(
+                    |v| v["metadata"]["namespace"] == plinth_spec::model::MONGODB_NAMESPACE
+                        && v["spec"]["targetRef"]["kind"] == "StatefulSet"
+                ),
+                "{example}: MongoDB's replica set has no VPA"
+            );
+        }
+    }
+}
+
+/// Without `addons.verticalPodAutoscaler`, no `VerticalPodAutoscaler` and no chart.
+#[test]
+fn no_vertical_pod_autoscaler_unless_asked() {
+    for (example, platform, assembly) in examples() {
+        if platform.addons.vertical_pod_autoscaler.is_none() {
+            assert!(
+                of_kind(&assembly, "VerticalPodAutoscaler").is_empty(),
+                "{example}"
+            );
+            assert!(
+                !of_kind(&assembly, "Application")
+                    .iter()
+                    .any(|a| a["metadata"]["name"] == "vpa"),
+                "{example}"
+            );
+        }
+    }
+}

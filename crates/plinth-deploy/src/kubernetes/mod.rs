@@ -3,6 +3,7 @@
 //! objects plinth applied before that are no longer in the spec, and the cleanup destroy needs.
 
 pub mod apply;
+pub mod outputs;
 pub mod token;
 
 use std::collections::BTreeMap;
@@ -86,6 +87,9 @@ pub enum KubeError {
     /// Applying failed.
     #[error(transparent)]
     Apply(#[from] ApplyError),
+    /// A deploy-time value names a stack output that does not exist.
+    #[error(transparent)]
+    Output(#[from] outputs::MissingOutput),
 }
 
 /// A client that renews its EKS token before it expires (tokens last 15 minutes; deploy

@@ -227,6 +227,7 @@ impl<'a> Context<'a> {
             ("ExternalDns", "/addons/externalDns"),
             ("Bastion", "/cluster/access/bastion"),
             ("Backup", "/backup"),
+            ("Efs", "/storage/efs"),
         ];
         if let Some((_, pointer)) = prefixes.iter().find(|(pre, _)| id.starts_with(pre)) {
             return (*pointer).to_owned();
@@ -267,6 +268,9 @@ impl<'a> Context<'a> {
         }
         if path.contains("/20-addons/") {
             return "/addons".to_owned();
+        }
+        if path.ends_with("/10-foundation/efs.yaml") {
+            return "/storage/efs".to_owned();
         }
         "/cluster".to_owned()
     }

@@ -606,6 +606,11 @@ impl Builder {
                 "RDS for PostgreSQL (Airflow's metadata database): the price table has no RDS for PostgreSQL prices yet",
             );
         }
+        if p.efs.is_some() {
+            self.excluded.push(
+                "EFS (the shared file system): the price table has no EFS storage or throughput prices yet",
+            );
+        }
         if p.spark.is_none() && p.airflow.is_none() {
             return;
         }

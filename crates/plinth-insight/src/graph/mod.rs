@@ -398,6 +398,15 @@ pub fn build(platform: &Platform, assembly: &Assembly) -> Graph {
             );
         }
     }
+    if p.efs.is_some() {
+        g.node(
+            "efs",
+            &format!("EFS {} (StorageClass efs)", p.names.efs()),
+            Shape::Store,
+            Some("vpc"),
+        );
+        g.edge("eks", "efs", Some("NFS over TLS 2049"), EdgeKind::Network);
+    }
     if let Some(gc) = &p.observability.grafana_cloud {
         g.node(
             "grafana",

@@ -1,12 +1,12 @@
-//! Checks of the day-2 operations options: AWS Backup (`backup`) and the Session Manager
-//! bastion (`cluster.access.bastion`).
+//! Checks of the day-2 operations options: AWS Backup (`backup`), the Session Manager
+//! bastion (`cluster.access.bastion`) and the shared EFS file system (`storage.efs`).
 //!
 //! A backup schedule is an AWS cron expression, read field by field the way AWS documents it
 //! (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-cron-expressions>),
 //! so a typo is reported at deploy time by nobody but here.
 
 use super::{Cx, instance_arch};
-use crate::model::{AwsTarget, Backup, BackupCopy, Bastion};
+use crate::model::{AwsTarget, Backup, BackupCopy, Bastion, Efs, EfsThroughputMode};
 use crate::raw::{self, EndpointAccess, RawSpec};
 
 /// Instance type of the bastion when the spec names none: Graviton, 1 GiB, enough for the
@@ -17,6 +17,13 @@ const DEFAULT_BASTION_INSTANCE_TYPE: &str = "t4g.micro";
 const COLD_STORAGE_MINIMUM_DAYS: u32 = 90;
 /// The longest retention AWS Backup accepts, 100 years.
 const MAX_RETENTION_DAYS: u32 = 36_500;
+/// The days EFS accepts for moving files to Infrequent Access (`AFTER_N_DAYS`,
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-filesystem-lifecyclepolicy.html>).
+const EFS_IA_DAYS: [u32; 9] = [1, 7, 14, 30, 60, 90, 180, 270, 365];
+/// Days before a file moves to Infrequent Access when the spec names none.
+const DEFAULT_EFS_IA_DAYS: u32 = 30;
+/// The EKS addon that mounts EFS file systems into pods.
+const EFS_CSI_ADDON: &str = "aws-efs-csi-driver";
 
 impl Cx<'_> {
     /// Validates `backup`.
@@ -99,6 +106,35 @@ impl Cx<'_> {
             retention_days: b.retention_days,
             cold_storage_after_days: b.cold_storage_after_days,
             copy_to,
+        }
+    }
+
+    /// Validates `storage.efs`: the CSI driver addon that mounts it, and a lifecycle EFS
+    /// accepts.
+    pub(super) fn efs(&mut self, e: &raw::Efs, raw: &RawSpec) -> Efs {
+        let at = "/storage/efs";
+        if !raw.cluster.addons.contains_key(EFS_CSI_ADDON) {
+            self.error(
+                "spec::efs-without-addon",
+                at,
+                "an EFS file system needs the aws-efs-csi-driver addon to be mounted in pods",
+            )
+            .help = Some(
+                "add it to cluster.addons, e.g. `aws-efs-csi-driver: v3.3.0-eksbuild.1` (`aws eks describe-addon-versions --addon-name aws-efs-csi-driver` lists them)".into(),
+            );
+        }
+        let days = e.transition_to_ia_days.unwrap_or(DEFAULT_EFS_IA_DAYS);
+        if !EFS_IA_DAYS.contains(&days) {
+            self.error(
+                "spec::invalid-value",
+                &format!("{at}/transitionToIaDays"),
+                format!("EFS cannot move files to Infrequent Access after {days} days"),
+            )
+            .help = Some("one of 1, 7, 14, 30, 60, 90, 180, 270 or 365".into());
+        }
+        Efs {
+            throughput_mode: e.throughput_mode.unwrap_or(EfsThroughputMode::Elastic),
+            transition_to_ia_days: days,
         }
     }
 

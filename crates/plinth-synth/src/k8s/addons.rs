@@ -188,6 +188,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
     out.extend(super::spark::releases(p));
     out.extend(super::airflow::releases(p));
     out.extend(super::mongodb::releases(p));
+    out.extend(super::vpa::releases(p));
     out.push(Release {
         name: "metrics-server",
         namespace: "kube-system",

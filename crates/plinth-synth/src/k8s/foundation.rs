@@ -6,7 +6,9 @@ use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use plinth_spec::Platform;
-use plinth_spec::model::{AIRFLOW_NAMESPACE, KAFKA_NAMESPACE, MONGODB_NAMESPACE, SPARK_NAMESPACE};
+use plinth_spec::model::{
+    AIRFLOW_NAMESPACE, KAFKA_NAMESPACE, MONGODB_NAMESPACE, SPARK_NAMESPACE, StackKind,
+};
 
 use super::labels::labels;
 use super::{ManifestFile, Wave, value};
@@ -14,6 +16,11 @@ use super::{ManifestFile, Wave, value};
 /// The default StorageClass: gp3 volumes encrypted with the cluster's EBS key (present with
 /// the EBS CSI driver addon).
 pub const STORAGE_CLASS: &str = "gp3-encrypted";
+
+/// The StorageClass of the shared EFS file system (`ReadWriteMany` claims).
+pub const EFS_STORAGE_CLASS: &str = "efs";
+/// The POSIX ids the EFS CSI driver gives access points (uid = gid), the driver's defaults.
+const EFS_GID_RANGE: (u32, u32) = (50_000, 7_000_000);
 
 /// Pod Security level of a namespace.
 #[derive(Debug, Clone, Copy)]
@@ -112,6 +119,14 @@ pub fn namespaces(p: &Platform) -> Vec<NamespaceSpec> {
             part_of: "mongodb",
         });
     }
+    if a.vertical_pod_autoscaler.is_some() {
+        // The recommender only reads metrics and writes status: no host access.
+        out.push(NamespaceSpec {
+            name: super::vpa::NAMESPACE.into(),
+            level: PodSecurity::Restricted,
+            part_of: "vertical-pod-autoscaler",
+        });
+    }
     if !super::services::external_dns_instances(p).is_empty() {
         out.push(NamespaceSpec {
             name: super::services::EXTERNAL_DNS_NAMESPACE.into(),
@@ -166,7 +181,49 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
             vec![value(&storage_class(p))],
         ));
     }
+    if p.efs.is_some() {
+        // A file of its own: it holds a deploy-time value, which GitOps delivery leaves to
+        // plinth (see `gitops::layout`).
+        files.push(ManifestFile::objects(
+            Wave::Foundation,
+            "efs",
+            vec![value(&efs_storage_class(p))],
+        ));
+    }
     files
+}
+
+/// The StorageClass `efs`: each claim gets an EFS access point on the shared file system, with
+/// a directory of its own (mode 700) owned by a POSIX id from the range below, which the
+/// access point enforces whatever user the pod runs as
+/// (<https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/master/docs/README.md#storage-class-parameters-for-dynamic-provisioning>).
+/// The file system id exists once the data stack is deployed, so it is a deploy-time value.
+/// Deleting a claim deletes its access point, not its directory's data.
+fn efs_storage_class(p: &Platform) -> StorageClass {
+    let parameters = BTreeMap::from([
+        ("provisioningMode".to_owned(), "efs-ap".to_owned()),
+        (
+            "fileSystemId".to_owned(),
+            super::stack_output(StackKind::Data, crate::storage::FILE_SYSTEM_OUTPUT),
+        ),
+        ("directoryPerms".to_owned(), "700".to_owned()),
+        ("gidRangeStart".to_owned(), EFS_GID_RANGE.0.to_string()),
+        ("gidRangeEnd".to_owned(), EFS_GID_RANGE.1.to_string()),
+        ("basePath".to_owned(), "/volumes".to_owned()),
+    ]);
+    StorageClass {
+        metadata: ObjectMeta {
+            name: Some(EFS_STORAGE_CLASS.to_owned()),
+            labels: Some(labels(p, "platform", "storage")),
+            ..ObjectMeta::default()
+        },
+        provisioner: "efs.csi.aws.com".to_owned(),
+        parameters: Some(parameters),
+        reclaim_policy: Some("Delete".to_owned()),
+        // EFS is regional: a volume serves every zone, so nothing waits for the pod.
+        volume_binding_mode: Some("Immediate".to_owned()),
+        ..StorageClass::default()
+    }
 }
 
 /// The default StorageClass: gp3, encrypted with the cluster's EBS key (named by its alias,

@@ -21,9 +21,13 @@ pub mod observability;
 mod secret_sync;
 pub(crate) mod services;
 pub mod spark;
+pub mod vpa;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use plinth_cfn::sorted::Sorted;
 use plinth_spec::Platform;
+use plinth_spec::model::StackKind;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -124,8 +128,40 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
     files.extend(services::files(p));
     files.extend(observability::files(p));
     files.extend(services::issuer_files(p));
+    vpa::attach(p, &mut files);
     files.sort_by(|a, b| (a.wave, &a.path).cmp(&(b.wave, &b.path)));
     files
+}
+
+/// How a deploy-time value opens: `${plinth:output:STACK:OUTPUT}`.
+pub const OUTPUT_TOKEN_OPEN: &str = "${plinth:output:";
+
+/// A value known only once the stacks are deployed, written into a manifest as
+/// `${plinth:output:STACK:OUTPUT}` (STACK is the stack's short name, `data`, `cluster`, …;
+/// OUTPUT an output key of its template). `plinth deploy` replaces each with the output's
+/// value before it applies the object and fails if the stack has no such output;
+/// `synth.json` lists the tokens of every file under `deployTimeValues`. Used only where AWS
+/// offers no name to use instead (an EFS file system id; a KMS key is named by its alias).
+pub fn stack_output(stack: StackKind, output: &str) -> String {
+    format!("{OUTPUT_TOKEN_OPEN}{}:{output}}}", stack.as_str())
+}
+
+/// The deploy-time values each file holds, by path; files with none are left out.
+pub fn deploy_time_values(files: &[ManifestFile]) -> BTreeMap<String, BTreeSet<String>> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let text = f.to_yaml();
+            let tokens: BTreeSet<String> = text
+                .match_indices(OUTPUT_TOKEN_OPEN)
+                .filter_map(|(at, _)| {
+                    let rest = &text[at..];
+                    rest.find('}').map(|end| rest[..=end].to_owned())
+                })
+                .collect();
+            (!tokens.is_empty()).then(|| (f.path.clone(), tokens))
+        })
+        .collect()
 }
 
 /// Objects as a multi-document YAML stream, each document opened by `---`.

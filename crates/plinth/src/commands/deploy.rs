@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use plinth_deploy::engine::{self, DeployError, PlanOptions};
 use plinth_deploy::kubernetes::{
-    Applied, ApplyOptions, ClusterAccess, KubeError, Session, apply_waves,
+    Applied, ApplyOptions, ClusterAccess, KubeError, Session, apply_waves, outputs,
 };
 use plinth_deploy::{Cloud, Plan};
 
@@ -179,7 +179,16 @@ async fn kubernetes(
         dry_run: false,
         handed_over: target.handed_over.clone(),
     };
-    Ok(apply_waves(&client, &target.kubernetes, &options, lines).await?)
+    let stacks = target
+        .stacks
+        .iter()
+        .filter_map(|s| {
+            let o = deployed.stacks.get(&s.name)?;
+            Some((s.alias.clone(), o.outputs.clone()))
+        })
+        .collect();
+    let files = outputs::resolve(&target.kubernetes, &stacks)?;
+    Ok(apply_waves(&client, &files, &options, lines).await?)
 }
 
 fn read_plan(file: &Path) -> Result<Plan, String> {

@@ -151,7 +151,18 @@ async fn kubernetes(
         dry_run: true,
         handed_over: target.handed_over.clone(),
     };
-    let applied = apply_waves(&client, &target.kubernetes, &options, &Quiet).await?;
+    // Deploy-time values from the outputs the stacks have now: a file that needs an output a
+    // stack does not have yet leaves the cluster uncompared, with that reason.
+    let stacks = target
+        .stacks
+        .iter()
+        .filter_map(|s| {
+            let p = plan.stacks.iter().find(|p| p.name == s.name)?;
+            Some((s.alias.clone(), p.observed.outputs.clone()))
+        })
+        .collect();
+    let files = plinth_deploy::kubernetes::outputs::resolve(&target.kubernetes, &stacks)?;
+    let applied = apply_waves(&client, &files, &options, &Quiet).await?;
     Ok(Some(
         applied.changed.iter().map(ToString::to_string).collect(),
     ))

@@ -9,7 +9,9 @@ declare_rule! {
     /// Flags storage that plinth synthesized without encryption at rest: S3 buckets without
     /// default encryption, Aurora clusters without `StorageEncrypted`, EBS volumes of launch
     /// templates and Karpenter node classes without `Encrypted`, SQS queues without
-    /// server-side encryption, and StorageClasses whose volumes are not encrypted.
+    /// server-side encryption, EFS file systems without `Encrypted`, and EBS StorageClasses
+    /// whose volumes are not encrypted (an EFS StorageClass's volumes are directories of the
+    /// file system, encrypted or not with it).
     ///
     /// ## Why is this bad?
     /// Unencrypted volumes, snapshots and objects are readable by anyone who obtains a copy
@@ -45,6 +47,9 @@ impl Rule for UnencryptedStorage {
                 {
                     Some("Aurora cluster storage is not encrypted".to_owned())
                 }
+                "AWS::EFS::FileSystem" if r.prop("/Encrypted") != Some(&Value::Bool(true)) => {
+                    Some("EFS file system is not encrypted".to_owned())
+                }
                 "AWS::SQS::Queue"
                     if r.prop("/SqsManagedSseEnabled") != Some(&Value::Bool(true))
                         && r.prop("/KmsMasterKeyId").is_none() =>
@@ -75,7 +80,8 @@ impl Rule for UnencryptedStorage {
         }
         for o in cx.objects() {
             let what = match o.kind() {
-                "StorageClass" => (o
+                // `encrypted` is the EBS CSI driver's parameter.
+                "StorageClass" if o.value["provisioner"] == "ebs.csi.aws.com" => (o
                     .value
                     .pointer("/parameters/encrypted")
                     .and_then(Value::as_str)
