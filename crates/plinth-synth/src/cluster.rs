@@ -311,19 +311,7 @@ fn kms_key(
 ) -> String {
     let mut statements = Vec::new();
     if for_ebs {
-        statements.push(json!({
-            "Sid": "UseThroughEc2",
-            "Effect": "Allow",
-            "Principal": { "AWS": "*" },
-            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
-            "Resource": "*",
-            "Condition": {
-                "StringEquals": {
-                    "kms:CallerAccount": Expr::sub("${AWS::AccountId}"),
-                    "kms:ViaService": Expr::sub("ec2.${AWS::Region}.amazonaws.com"),
-                },
-            },
-        }));
+        statements.push(iam::use_through_service("UseThroughEc2", "ec2"));
     }
     let alias = b.platform().names.kms_alias(purpose);
     let key = b.add(

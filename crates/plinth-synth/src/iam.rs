@@ -69,6 +69,25 @@ pub fn kms_key(description: &str, statements: Vec<Value>) -> Resource {
     )
 }
 
+/// A key policy statement letting any principal of the account use the key through one AWS
+/// service only (`kms:ViaService`), as AWS's managed keys for EBS and EFS do; the service
+/// names the key in its own calls, so principals need no key permission of their own.
+pub fn use_through_service(sid: &str, service: &str) -> Value {
+    json!({
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": { "AWS": "*" },
+        "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {
+                "kms:CallerAccount": Expr::sub("${AWS::AccountId}"),
+                "kms:ViaService": Expr::sub(format!("{service}.${{AWS::Region}}.amazonaws.com")),
+            },
+        },
+    })
+}
+
 /// An alias naming the key with logical id `key`.
 pub fn kms_alias(alias: &str, key: &str) -> Resource {
     Resource::new(

@@ -74,19 +74,10 @@ fn file_system(b: &mut Builder<'_>, efs: &Efs) {
         "EfsKey",
         iam::kms_key(
             &format!("EFS file system {name} ({alias})"),
-            vec![json!({
-                "Sid": "UseThroughEfs",
-                "Effect": "Allow",
-                "Principal": { "AWS": "*" },
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {
-                        "kms:CallerAccount": Expr::sub("${AWS::AccountId}"),
-                        "kms:ViaService": Expr::sub("elasticfilesystem.${AWS::Region}.amazonaws.com"),
-                    },
-                },
-            })],
+            vec![iam::use_through_service(
+                "UseThroughEfs",
+                "elasticfilesystem",
+            )],
         ),
         role("kms-key", "security"),
         None,
