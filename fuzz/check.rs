@@ -73,7 +73,6 @@ fn render(platform: &plinth_spec::Platform, assembly: &plinth_synth::Assembly) -
         .iter()
         .flat_map(|s| s.template.exports())
         .collect();
-    let mut files = Vec::new();
     for stack in &assembly.stacks {
         let dangling = refs::dangling(&stack.template);
         assert!(dangling.is_empty(), "{}: dangling {dangling:?}", stack.name);
@@ -84,15 +83,8 @@ fn render(platform: &plinth_spec::Platform, assembly: &plinth_synth::Assembly) -
                 stack.name
             );
         }
-        files.push(stack.template.to_json());
     }
-    files.extend(
-        assembly
-            .kubernetes
-            .iter()
-            .map(plinth_synth::k8s::ManifestFile::to_yaml),
-    );
-    files.push(serde_json::to_string(&assembly.manifest).expect("the manifest serializes"));
+    let mut files: Vec<String> = assembly.files().into_iter().map(|(_, text)| text).collect();
     if let Some(layout) = plinth_synth::gitops::layout(platform, &assembly.kubernetes) {
         files.extend(
             layout

@@ -42,6 +42,26 @@ pub struct Assembly {
 }
 
 impl Assembly {
+    /// Every file `plinth synth` writes, as (path inside the output directory, text): the
+    /// templates, the Kubernetes files in wave order, then `synth.json`.
+    pub fn files(&self) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = self
+            .stacks
+            .iter()
+            .map(|s| (s.template_path(), s.template.to_json()))
+            .collect();
+        files.extend(
+            self.kubernetes
+                .iter()
+                .map(|f| (f.path.clone(), f.to_yaml())),
+        );
+        let mut manifest =
+            serde_json::to_string_pretty(&self.manifest).expect("the manifest serializes");
+        manifest.push('\n');
+        files.push(("synth.json".to_owned(), manifest));
+        files
+    }
+
     /// Every CloudFormation quota a stack of the assembly breaks, by stack name
     /// ([`plinth_cfn::quotas`]); empty for every assembly CloudFormation can take.
     pub fn quota_breaches(&self) -> Vec<(String, plinth_cfn::quotas::Breach)> {

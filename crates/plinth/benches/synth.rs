@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use plinth_synth::Assembly;
 
 /// Node-group counts for the node-group scaling benchmark.
 const NODE_GROUPS: [usize; 4] = [1, 10, 50, 100];
@@ -57,22 +56,6 @@ fn load(source: &str) -> plinth_spec::Platform {
 }
 
 /// Every file `plinth synth` writes, as text, in the order the binary builds them.
-fn render(assembly: &Assembly) -> Vec<String> {
-    let mut files: Vec<String> = assembly
-        .stacks
-        .iter()
-        .map(|s| s.template.to_json())
-        .collect();
-    files.extend(
-        assembly
-            .kubernetes
-            .iter()
-            .map(plinth_synth::k8s::ManifestFile::to_yaml),
-    );
-    files.push(serde_json::to_string_pretty(&assembly.manifest).expect("the manifest serializes"));
-    files
-}
-
 fn reference(c: &mut Criterion) {
     let source = example();
     let platform = load(&source);
@@ -83,9 +66,9 @@ fn reference(c: &mut Criterion) {
     g.bench_function("synth", |b| {
         b.iter(|| plinth_synth::synth(black_box(&platform)));
     });
-    g.bench_function("render", |b| b.iter(|| render(black_box(&assembly))));
+    g.bench_function("render", |b| b.iter(|| black_box(&assembly).files()));
     g.bench_function("load+synth+render", |b| {
-        b.iter(|| render(&plinth_synth::synth(&load(black_box(&source)))));
+        b.iter(|| plinth_synth::synth(&load(black_box(&source))).files());
     });
     g.finish();
 }
@@ -119,7 +102,7 @@ fn every_environment(source: &str) -> usize {
                 .platform
                 .as_ref()
                 .expect("a spec without errors has a platform");
-            render(&plinth_synth::synth(platform)).len()
+            plinth_synth::synth(platform).files().len()
         })
         .sum()
 }

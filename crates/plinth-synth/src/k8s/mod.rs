@@ -146,19 +146,30 @@ pub fn stack_output(stack: StackKind, output: &str) -> String {
     format!("{OUTPUT_TOKEN_OPEN}{}:{output}}}", stack.as_str())
 }
 
-/// The deploy-time values each file holds, by path; files with none are left out.
+/// The deploy-time values each file holds, by path; files with none are left out. Read from
+/// the files' string values, without rendering them.
 pub fn deploy_time_values(files: &[ManifestFile]) -> BTreeMap<String, BTreeSet<String>> {
+    fn collect(v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::String(text) => {
+                out.extend(text.match_indices(OUTPUT_TOKEN_OPEN).filter_map(|(at, _)| {
+                    let rest = &text[at..];
+                    rest.find('}').map(|end| rest[..=end].to_owned())
+                }));
+            }
+            Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
+            Value::Object(map) => map.values().for_each(|i| collect(i, out)),
+            _ => {}
+        }
+    }
     files
         .iter()
         .filter_map(|f| {
-            let text = f.to_yaml();
-            let tokens: BTreeSet<String> = text
-                .match_indices(OUTPUT_TOKEN_OPEN)
-                .filter_map(|(at, _)| {
-                    let rest = &text[at..];
-                    rest.find('}').map(|end| rest[..=end].to_owned())
-                })
-                .collect();
+            let mut tokens = BTreeSet::new();
+            match &f.content {
+                Content::Objects(objects) => objects.iter().for_each(|o| collect(o, &mut tokens)),
+                Content::Values(v) => collect(v, &mut tokens),
+            }
             (!tokens.is_empty()).then(|| (f.path.clone(), tokens))
         })
         .collect()

@@ -184,21 +184,11 @@ fn overlap_error(out: &Path, gitops: &Path) -> Outcome {
 /// Synthesizes one platform and writes it to `out` atomically, and its GitOps layout to
 /// `gitops`, listing what was written.
 fn write(platform: &Platform, assembly: &Assembly, out: &Path, gitops: Option<&Path>) -> Outcome {
-    let mut files: Vec<(PathBuf, String)> = assembly
-        .stacks
-        .iter()
-        .map(|s| (PathBuf::from(s.template_path()), s.template.to_json()))
+    let files: Vec<(PathBuf, String)> = assembly
+        .files()
+        .into_iter()
+        .map(|(path, text)| (PathBuf::from(path), text))
         .collect();
-    files.extend(
-        assembly
-            .kubernetes
-            .iter()
-            .map(|f| (PathBuf::from(&f.path), f.to_yaml())),
-    );
-    let mut manifest =
-        serde_json::to_string_pretty(&assembly.manifest).expect("the manifest serializes");
-    manifest.push('\n');
-    files.push((PathBuf::from("synth.json"), manifest));
     if let Err(e) = crate::output::write_dir(out, &files) {
         err!("error: cannot write {}: {e}", out.display());
         return Outcome::Failure;
