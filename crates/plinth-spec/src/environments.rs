@@ -783,7 +783,7 @@ environments:
             "#/$defs/Overlay"
         );
         // The overlay schema accepts a partial overlay and rejects a typo.
-        let validator = jsonschema::validator_for(schema).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
         let spec = |overlay: Value| {
             let src = include_str!("../../../examples/druid-lean/plinth.yaml");
             let mut s = parse(src, Limits::default()).0.unwrap().value;

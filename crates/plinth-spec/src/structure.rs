@@ -14,15 +14,24 @@ use crate::raw::RawSpec;
 use crate::suggest::closest;
 use crate::yaml::{Document, escape_pointer};
 
-/// The JSON Schema of the spec (draft 2020-12). Optional fields are simply not required; `null`
-/// is not accepted for them, so a stray empty key is reported rather than ignored.
-pub fn json_schema() -> &'static Value {
+/// The JSON Schema of the spec file (draft 2020-12), overlays under `environments` included:
+/// what `plinth schema` prints for editors. Optional fields are simply not required; `null` is
+/// not accepted for them, so a stray empty key is reported rather than ignored.
+pub fn json_schema() -> Value {
+    let mut schema = base_schema().clone();
+    crate::environments::extend_schema(&mut schema);
+    schema
+}
+
+/// The schema a document is checked against once its overlay is merged and `environments` is
+/// split off: [`json_schema`] without the overlay definitions, which would otherwise double the
+/// compiled validator that every load keeps.
+pub(crate) fn base_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
         let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
         let mut schema = generator.into_root_schema_for::<RawSpec>().to_value();
         strip_null(&mut schema);
-        crate::environments::extend_schema(&mut schema);
         if let Some(obj) = schema.as_object_mut() {
             obj.insert(
                 "$id".into(),
@@ -96,7 +105,7 @@ pub enum Repair {
 pub fn check(doc: &Document, source: &str) -> Structure {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     let validator = VALIDATOR.get_or_init(|| {
-        jsonschema::validator_for(json_schema()).expect("the generated spec schema is valid")
+        jsonschema::validator_for(base_schema()).expect("the generated spec schema is valid")
     });
     let mut found = Found::default();
     for error in validator.iter_errors(&doc.value) {
@@ -371,7 +380,7 @@ fn describe(
 /// Whether the list at `pointer` holds items that a required `name` identifies (node groups,
 /// services): environments merge such lists item by item.
 pub(crate) fn keyed_by_name(pointer: &str) -> bool {
-    let root = json_schema();
+    let root = base_schema();
     schema_at(pointer)
         .and_then(|s| s.get("items"))
         .map(|items| deref(root, items))
@@ -452,7 +461,7 @@ fn lower_first(s: &str) -> String {
 
 /// The schema that describes the value at `pointer`, following `$ref`s.
 fn schema_at(pointer: &str) -> Option<&'static Value> {
-    let root = json_schema();
+    let root = base_schema();
     let mut node = deref(root, root);
     for token in pointer.split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");
@@ -488,7 +497,7 @@ fn field_names(pointer: &str) -> Vec<String> {
 }
 
 fn field_description(pointer: &str, field: &str) -> Option<String> {
-    let root = json_schema();
+    let root = base_schema();
     let prop = schema_at(pointer)?.get("properties")?.get(field)?;
     let desc = prop
         .get("description")
@@ -525,6 +534,37 @@ fn allowed_values(pointer: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loading_checks_against_the_published_schema_without_its_overlays() {
+        let full = json_schema();
+        let base = base_schema();
+        let defs = |s: &Value| {
+            s["$defs"]
+                .as_object()
+                .map(|d| d.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        let (overlays, rest): (Vec<_>, Vec<_>) = defs(&full)
+            .into_iter()
+            .partition(|name| name.starts_with("Overlay"));
+        assert_eq!(rest, defs(base));
+        assert_eq!(
+            overlays.len(),
+            rest.len() + 1,
+            "one overlay per definition, and the root's"
+        );
+        for name in &rest {
+            assert_eq!(full["$defs"][name], base["$defs"][name], "{name}");
+        }
+        let mut without = full.clone();
+        without["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove(crate::environments::FIELD);
+        assert_eq!(without["properties"], base["properties"]);
+        assert!(base["properties"].get(crate::environments::FIELD).is_none());
+    }
 
     #[test]
     fn paths_read_like_the_yaml() {

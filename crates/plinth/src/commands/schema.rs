@@ -7,6 +7,6 @@ use crate::Outcome;
 /// Prints the schema.
 pub fn run() -> Outcome {
     let schema = plinth_spec::json_schema();
-    out!("{}", to_pretty_json(schema));
+    out!("{}", to_pretty_json(&schema));
     Outcome::Success
 }
