@@ -432,3 +432,22 @@ async fn after_a_hand_over_what_argo_cd_delivers_is_neither_applied_nor_pruned()
     );
     assert!(inventory.contains(&delivered("Deployment", "apps/v1", "router")));
 }
+
+/// `plinth deploy` reaches EKS over TLS. Building that client sets up rustls, which must find
+/// exactly one crypto provider: with two compiled in and none installed it panics, which no
+/// mocked API server would notice. The CA is a throwaway self-signed certificate (its key was
+/// not kept), base64 PEM as EKS reports it.
+#[tokio::test]
+async fn the_client_for_a_real_cluster_builds_its_tls_configuration() {
+    use base64::Engine as _;
+    let pem = include_str!("cluster-ca.pem");
+    let access = plinth_deploy::kubernetes::ClusterAccess {
+        name: "data-analytics-eks".to_owned(),
+        endpoint: "https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com".to_owned(),
+        certificate_authority: base64::engine::general_purpose::STANDARD.encode(pem),
+        region: "eu-west-1".to_owned(),
+    };
+    assert_eq!(access.ca_der().unwrap().len(), 1);
+    let client = access.client("k8s-aws-v1.not-a-real-token".to_owned());
+    assert!(client.is_ok(), "{:?}", client.err());
+}

@@ -143,13 +143,20 @@ impl Session {
             SystemTime::now(),
         )
         .map_err(|e| KubeError::Config(e.to_string()))?;
+        self.access.client(token)
+    }
+}
+
+impl ClusterAccess {
+    /// A client for the cluster's API server over TLS, trusting only the cluster's CA and
+    /// authenticating with `token`. Makes no request.
+    pub fn client(&self, token: String) -> Result<kube::Client, KubeError> {
         let uri: http::Uri = self
-            .access
             .endpoint
             .parse()
             .map_err(|e| KubeError::Config(format!("the cluster endpoint: {e}")))?;
         let mut config = kube::Config::new(uri);
-        config.root_cert = Some(self.access.ca_der()?);
+        config.root_cert = Some(self.ca_der()?);
         config.auth_info.token = Some(token.into());
         config.connect_timeout = Some(Duration::from_secs(20));
         config.read_timeout = Some(Duration::from_secs(60));
