@@ -102,6 +102,15 @@ impl EachLoaded {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// Each environment's platform by name, in name order; `None` unless every environment
+    /// loaded into one (as they all do when [`Self::has_errors`] is false).
+    pub fn platforms(&self) -> Option<Vec<(&str, &Platform)>> {
+        self.environments
+            .iter()
+            .map(|(name, loaded)| Some((name.as_str(), loaded.platform.as_ref()?)))
+            .collect()
+    }
 }
 
 /// The environments a spec defines, sorted; empty when it defines none or cannot be parsed.

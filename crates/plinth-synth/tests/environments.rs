@@ -321,3 +321,29 @@ fn the_web_services_environments_differ_where_their_overlays_say() {
         "{diffs:#?}"
     );
 }
+
+#[test]
+fn every_environment_has_a_platform_only_when_all_of_them_load() {
+    let each = plinth_spec::load_each(WEB_SERVICES).expect("the example has environments");
+    let names: Vec<&str> = each
+        .platforms()
+        .expect("every environment of the example loads")
+        .iter()
+        .map(|(name, platform)| {
+            assert_eq!(platform.metadata.environment, *name);
+            *name
+        })
+        .collect();
+    assert_eq!(names, ["dev", "prod", "staging"]);
+
+    // dev's node group cannot have more nodes than its maximum: dev has no platform, so
+    // neither does the set.
+    let broken = WEB_SERVICES.replace(
+        "{name: system, minSize: 1, desiredSize: 1, maxSize: 3}",
+        "{name: system, minSize: 1, desiredSize: 5, maxSize: 3}",
+    );
+    assert_ne!(broken, WEB_SERVICES);
+    let each = plinth_spec::load_each(&broken).unwrap();
+    assert!(each.has_errors());
+    assert!(each.platforms().is_none());
+}

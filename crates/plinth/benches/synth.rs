@@ -8,10 +8,14 @@
 //! closures do no IO. Results and the comparison with AWS CDK are in `docs/performance.md`.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+
+#[path = "../tests/support/gen_spec.rs"]
+mod gen_spec;
+use gen_spec::{generated, root};
 
 /// Node-group counts for the node-group scaling benchmark.
 const NODE_GROUPS: [usize; 4] = [1, 10, 50, 100];
@@ -19,28 +23,9 @@ const NODE_GROUPS: [usize; 4] = [1, 10, 50, 100];
 /// Service counts for the service scaling benchmark (each in three environments).
 const SERVICES: [usize; 4] = [10, 50, 100, 200];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn example() -> String {
     let path = root().join("examples/druid-analytics/plinth.yaml");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// The spec `scripts/gen-spec.py ARGS` prints.
-fn generated(args: &[&str]) -> String {
-    let out = Command::new("python3")
-        .arg(root().join("scripts/gen-spec.py"))
-        .args(args)
-        .output()
-        .expect("python3 runs scripts/gen-spec.py");
-    assert!(
-        out.status.success(),
-        "gen-spec.py {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("gen-spec.py prints UTF-8")
 }
 
 fn load(source: &str) -> plinth_spec::Platform {
@@ -95,15 +80,10 @@ fn every_environment(source: &str) -> usize {
         "the benchmark spec is invalid: {:?}",
         each.diagnostics
     );
-    each.environments
-        .iter()
-        .map(|(_, l)| {
-            let platform = l
-                .platform
-                .as_ref()
-                .expect("a spec without errors has a platform");
-            plinth_synth::synth(platform).files().len()
-        })
+    each.platforms()
+        .expect("every environment of a spec without errors has a platform")
+        .into_iter()
+        .map(|(_, platform)| plinth_synth::synth(platform).files().len())
         .sum()
 }
 

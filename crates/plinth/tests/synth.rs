@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+mod support {
+    pub mod gen_spec;
 }
+use support::gen_spec::{generated, root};
 
 fn synth(spec: &str, out: &Path) {
     synth_with(spec, &[], out);
@@ -208,18 +209,8 @@ fn gitops_needs_a_gitops_section_and_a_directory_of_its_own() {
 
 /// The spec `scripts/gen-spec.py --services N` prints, written to `dir`.
 fn services_spec(n: usize, dir: &Path) -> PathBuf {
-    let out = Command::new("python3")
-        .arg(root().join("scripts/gen-spec.py"))
-        .args(["--services", &n.to_string()])
-        .output()
-        .expect("python3 runs scripts/gen-spec.py");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let path = dir.join(format!("services-{n}.yaml"));
-    std::fs::write(&path, out.stdout).unwrap();
+    std::fs::write(&path, generated(&["--services", &n.to_string()])).unwrap();
     path
 }
 

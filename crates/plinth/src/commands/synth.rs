@@ -111,22 +111,14 @@ fn run_all(path: &Path, dirs: Dirs<'_>, style: Style) -> Outcome {
         return Outcome::BadInput;
     }
     let base = dirs.out.unwrap_or(Path::new("plinth.out"));
-    let platforms: Vec<(&String, &Platform)> = each
-        .environments
-        .iter()
-        .map(|(name, loaded)| {
-            let platform = loaded
-                .platform
-                .as_ref()
-                .expect("an environment without errors has a platform");
-            (name, platform)
-        })
-        .collect();
+    let platforms = each
+        .platforms()
+        .expect("every environment of a spec without errors has a platform");
     if let Some(gitops) = dirs.gitops {
         let without: Vec<&str> = platforms
             .iter()
             .filter(|(_, p)| p.gitops.is_none())
-            .map(|(name, _)| name.as_str())
+            .map(|(name, _)| *name)
             .collect();
         if !without.is_empty() {
             err!(
@@ -140,7 +132,7 @@ fn run_all(path: &Path, dirs: Dirs<'_>, style: Style) -> Outcome {
             return overlap_error(base, gitops);
         }
     }
-    let assemblies: Vec<(&String, &Platform, Assembly)> = platforms
+    let assemblies: Vec<(&str, &Platform, Assembly)> = platforms
         .into_iter()
         .map(|(name, platform)| (name, platform, plinth_synth::synth(platform)))
         .collect();
