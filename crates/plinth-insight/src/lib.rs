@@ -1,5 +1,6 @@
 //! Insight into a platform before money is spent: policy checks over the synthesized assembly
-//! (`check`), its monthly cost (`cost`), its diagram (`graph`) and what a change touches (`diff`).
+//! (`check`), its monthly cost (`cost`), its diagram (`graph`), what a change touches (`diff`)
+//! and what every pin is checked against (`versions`).
 //!
 //! Everything here is a pure function of a validated [`plinth_spec::Platform`] and the
 //! [`plinth_synth::Assembly`] synthesized from it: no IO, no clock, ordered output. The binary
@@ -9,3 +10,4 @@ pub mod check;
 pub mod cost;
 pub mod diff;
 pub mod graph;
+pub mod versions;

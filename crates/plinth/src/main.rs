@@ -84,6 +84,15 @@ enum Command {
         #[arg(long, short = 'o', value_enum, default_value_t = Format::Human)]
         output: Format,
     },
+    /// List every pinned component (Kubernetes, EKS addons, charts, images) with where its
+    /// pin comes from and the upstream it is checked against.
+    Versions {
+        /// The platform spec.
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'o', value_enum, default_value_t = Format::Human)]
+        output: Format,
+    },
     /// Draw the platform: network, cluster, Druid, data stores and data flows.
     Graph {
         /// The platform spec.
@@ -281,6 +290,7 @@ fn main() -> ExitCode {
         }
         Command::Schema => commands::schema::run(),
         Command::Cost { spec, output } => commands::cost::run(&spec, env, output, style),
+        Command::Versions { spec, output } => commands::versions::run(&spec, env, output, style),
         Command::Graph { spec, format } => commands::graph::run(&spec, env, format, style),
         Command::Diff {
             old,

@@ -320,3 +320,58 @@ fn diff_of_two_environments_pairs_stacks() {
     ]);
     assert_eq!(same.status.code(), Some(0), "{}", transcript(&same));
 }
+
+#[test]
+fn versions_of_the_reference_platform() {
+    let out = plinth(&["versions", &spec("druid-analytics")]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    insta::assert_snapshot!("versions__druid-analytics", transcript(&out));
+}
+
+/// Every chart pin of every example names the chart vendored under `upstream/charts` at that
+/// version, with its repository and commit (airflow's chart is the one not vendored yet, see
+/// `NOT_VENDORED` in scripts/check_charts.py).
+#[test]
+fn versions_json_names_the_vendored_upstream_of_every_chart() {
+    for (example, args) in EXAMPLES {
+        let out = on(args, &["versions", "-o", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let pins = v["pins"].as_array().expect("pins");
+        assert!(pins.iter().any(|p| p["kind"] == "kubernetes"), "{example}");
+        for pin in pins.iter().filter(|p| p["kind"] == "chart") {
+            let (name, version) = (
+                pin["name"].as_str().unwrap(),
+                pin["version"].as_str().unwrap(),
+            );
+            if name == "airflow" {
+                assert!(
+                    pin["upstream"].is_null(),
+                    "{example}: airflow is vendored now: drop this exception"
+                );
+                continue;
+            }
+            let u = &pin["upstream"];
+            assert_eq!(u["name"], name, "{example}: {name} {version}: {u}");
+            assert_eq!(u["version"], version, "{example}: {name} {version}");
+            assert!(
+                u["repository"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("https://github.com/"),
+                "{u}"
+            );
+            let commit = u["commit"].as_str().unwrap();
+            assert!(
+                commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()),
+                "{u}"
+            );
+            assert!(
+                root()
+                    .join(format!("upstream/charts/{name}/{version}/Chart.yaml"))
+                    .is_file(),
+                "{example}: {name} {version}"
+            );
+        }
+    }
+}

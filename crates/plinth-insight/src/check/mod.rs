@@ -12,6 +12,7 @@
 //! [`run`] applies every rule, then the spec's suppressions: a suppressed finding stays in the
 //! report with its reason, and a suppression that matched nothing is reported as unused.
 
+pub mod apis;
 pub mod compat;
 pub(crate) mod context;
 pub mod instances;

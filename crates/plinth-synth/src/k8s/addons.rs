@@ -39,6 +39,8 @@ pub struct Release {
     pub chart: &'static str,
     /// Pinned chart version.
     pub version: String,
+    /// The spec field that pins the version (a JSON pointer), or `None` for plinth's default.
+    pub pinned_in: Option<&'static str>,
     /// Helm values.
     pub values: Value,
     /// Order among addons: CRD charts before their controllers.
@@ -56,6 +58,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "https://charts.jetstack.io",
             chart: "cert-manager",
             version: v.clone(),
+            pinned_in: Some("/addons/certManager/version"),
             values: json!({
                 "crds": { "enabled": true, "keep": true },
                 "replicaCount": 2,
@@ -74,6 +77,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "public.ecr.aws/karpenter",
             chart: "karpenter-crd",
             version: k.version.clone(),
+            pinned_in: Some("/cluster/karpenter/version"),
             values: json!({}),
             sync_wave: -1,
         });
@@ -83,6 +87,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "public.ecr.aws/karpenter",
             chart: "karpenter",
             version: k.version.clone(),
+            pinned_in: Some("/cluster/karpenter/version"),
             values: json!({
                 // The role and queue come from the cluster stack; pod identity binds the role
                 // to this service account.
@@ -108,6 +113,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
             chart: "secrets-store-csi-driver-provider-aws",
             version: v.clone(),
+            pinned_in: Some("/addons/secretsStoreCsi/version"),
             values: json!({
                 // The provider chart installs the driver too; syncing into Kubernetes Secrets
                 // is what lets workloads read credentials as environment variables.
@@ -127,6 +133,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "https://aws.github.io/eks-charts",
             chart: "aws-load-balancer-controller",
             version: v.clone(),
+            pinned_in: Some("/addons/awsLoadBalancerController/version"),
             values: json!({
                 "clusterName": p.names.cluster(),
                 "region": p.aws.region,
@@ -145,6 +152,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: monitoring::GRAFANA_CHARTS,
             chart: "alloy-operator",
             version: monitoring::ALLOY_OPERATOR_CHART.to_owned(),
+            pinned_in: None,
             values: monitoring::alloy_operator_values(),
             sync_wave: 0,
         });
@@ -154,6 +162,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: monitoring::GRAFANA_CHARTS,
             chart: "k8s-monitoring",
             version: monitoring::K8S_MONITORING_CHART.to_owned(),
+            pinned_in: None,
             values: monitoring::k8s_monitoring_values(p, g),
             sync_wave: 1,
         });
@@ -165,6 +174,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "https://kubernetes.github.io/ingress-nginx",
             chart: "ingress-nginx",
             version: v.clone(),
+            pinned_in: Some("/addons/ingressNginx/version"),
             values: ingress_nginx_values(p),
             // Its NLB comes from the Load Balancer Controller's webhook and controller.
             sync_wave: 2,
@@ -178,6 +188,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
                 repo: "https://kubernetes-sigs.github.io/external-dns/",
                 chart: "external-dns",
                 version: v.clone(),
+                pinned_in: Some("/addons/externalDns/version"),
                 values: external_dns_values(p, &e),
                 sync_wave: 0,
             });
@@ -195,6 +206,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
         repo: "https://kubernetes-sigs.github.io/metrics-server/",
         chart: "metrics-server",
         version: METRICS_SERVER_CHART.to_owned(),
+        pinned_in: None,
         values: json!({ "replicas": 2, "podDisruptionBudget": { "enabled": true, "minAvailable": 1 } }),
         sync_wave: 0,
     });
@@ -217,6 +229,29 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
     files
 }
 
+/// Charts whose `crds/` a separate release installs and owns (`karpenter-crd` for
+/// `karpenter`, so CRD upgrades follow the chart, which Helm never does for `crds/`): their
+/// Applications skip the chart's CRDs, and no object has two owners.
+const CRDS_FROM_OWN_RELEASE: &[&str] = &["karpenter"];
+
+/// The Helm part of an Application's source.
+fn helm_source(p: &Platform, r: &Release) -> Value {
+    let mut helm = json!({ "releaseName": r.name, "valuesObject": r.values });
+    if CRDS_FROM_OWN_RELEASE.contains(&r.chart) || is_second_instance(p, r) {
+        helm["skipCrds"] = json!(true);
+    }
+    helm
+}
+
+/// A release of a chart installed more than once whose `crds/` the first release installs:
+/// external-dns runs once per zone type, and only the first owns the `DNSEndpoint` CRD.
+fn is_second_instance(p: &Platform, r: &Release) -> bool {
+    r.chart == "external-dns"
+        && external_dns_instances(p)
+            .first()
+            .is_some_and(|first| first.release != r.name)
+}
+
 /// The Argo CD Application of a release. Its sync wave is the addons wave's plus the
 /// release's order among addons, so an app-of-apps orders it as plinth's waves do.
 pub fn application(p: &Platform, r: &Release) -> Value {
@@ -237,7 +272,7 @@ pub fn application(p: &Platform, r: &Release) -> Value {
                 "repoURL": r.repo,
                 "chart": r.chart,
                 "targetRevision": r.version,
-                "helm": { "releaseName": r.name, "valuesObject": r.values },
+                "helm": helm_source(p, r),
             },
             "destination": argocd::destination(Some(r.namespace)),
             "syncPolicy": {

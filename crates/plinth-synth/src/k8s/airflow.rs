@@ -73,6 +73,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
         repo: "https://airflow.apache.org",
         chart: "airflow",
         version: CHART.to_owned(),
+        pinned_in: None,
         values: values(p, airflow),
         sync_wave: 0,
     }]

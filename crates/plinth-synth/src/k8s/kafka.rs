@@ -54,6 +54,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
         repo: "https://strimzi.io/charts/",
         chart: "strimzi-kafka-operator",
         version: STRIMZI_RELEASE.to_owned(),
+        pinned_in: None,
         values: operator_values(),
         sync_wave: 0,
     }];
@@ -64,6 +65,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "https://kafbat.github.io/helm-charts",
             chart: "kafka-ui",
             version: UI_CHART.to_owned(),
+            pinned_in: None,
             values: ui_values(kafka),
             sync_wave: 0,
         });

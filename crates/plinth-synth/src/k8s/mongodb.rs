@@ -56,6 +56,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
         repo: "https://mongodb.github.io/helm-charts",
         chart: "mongodb-kubernetes",
         version: OPERATOR_CHART.to_owned(),
+        pinned_in: None,
         values: operator_values(),
         sync_wave: 0,
     }]

@@ -193,10 +193,17 @@ fn destinations(g: &GrafanaCloud) -> Value {
     });
     let secret = json!({ "create": false, "name": SECRET, "namespace": NAMESPACE });
     let destination = |name: &str, kind: &str, url: String| json!({ "name": name, "type": kind, "url": url, "auth": auth, "secret": secret });
-    let mut traces = destination("grafana-cloud-traces", "otlp", host(&g.tempo_host));
-    // The Tempo endpoint is an HTTPS URL with a path, so OTLP over HTTP; metrics and logs go
-    // to Prometheus and Loki, not here.
-    traces["protocol"] = json!("http");
+    let mut traces = destination(
+        "grafana-cloud-traces",
+        "otlp",
+        tempo_grpc_endpoint(&g.tempo_host),
+    );
+    // Grafana Cloud Traces takes OTLP over gRPC at the host's port 443: the chart refuses to
+    // render any other protocol for a `tempo-*.grafana.net` URL
+    // (`charts/k8s-monitoring/templates/destinations/_destination_otlp_validations.tpl`), and its
+    // tail-sampling example sets `tempo-prod-04-prod-us-east-0.grafana.net:443`. Metrics and
+    // logs go to Prometheus and Loki, not here.
+    traces["protocol"] = json!("grpc");
     traces["metrics"] = json!({ "enabled": false });
     traces["logs"] = json!({ "enabled": false });
     traces["traces"] = json!({ "enabled": true });
@@ -220,6 +227,19 @@ fn destinations(g: &GrafanaCloud) -> Value {
     ])
 }
 
+/// The OTLP gRPC endpoint of a Grafana Cloud Tempo host as the spec gives it (the stack page's
+/// URL, `https://tempo-prod-000-prod-us-west-0.grafana.net/tempo`): the host and port, 443 unless
+/// the URL names one.
+fn tempo_grpc_endpoint(tempo_host: &str) -> String {
+    let rest = tempo_host.split_once("://").map_or(tempo_host, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:443")
+    }
+}
+
 /// A collector: enabled, running as its named service account, mounting the CSI volume that
 /// syncs the API key. `serviceAccount`, `alloy.mounts.extra` and `controller.volumes.extra`
 /// are Alloy chart values (grafana/alloy `operations/helm/charts/alloy/values.yaml`), which
@@ -240,4 +260,21 @@ fn collector_values(collector: &str) -> Value {
             },
         }] } },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tempo_grpc_endpoint;
+
+    #[test]
+    fn tempo_is_reached_over_grpc_at_the_hosts_port() {
+        assert_eq!(
+            tempo_grpc_endpoint("https://tempo-prod-000-prod-us-west-0.grafana.net/tempo"),
+            "tempo-prod-000-prod-us-west-0.grafana.net:443"
+        );
+        assert_eq!(
+            tempo_grpc_endpoint("https://tempo.example.net:4317"),
+            "tempo.example.net:4317"
+        );
+    }
 }

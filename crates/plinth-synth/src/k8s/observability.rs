@@ -31,10 +31,12 @@ use super::{ManifestFile, Wave};
 /// Namespace of the monitoring and logging releases (Pod Security privileged: node-exporter
 /// and Fluent Bit read host paths).
 pub(crate) const NAMESPACE: &str = "monitoring";
-/// kube-prometheus-stack chart version: 81.4.5 (prometheus-operator v0.88.0, Grafana chart
-/// 10.5.12, kube-state-metrics chart 7.1.0, prometheus-node-exporter chart 4.51.0), per its
-/// `Chart.yaml` in prometheus-community/helm-charts.
-pub const KUBE_PROMETHEUS_STACK_CHART: &str = "81.4.5";
+/// kube-prometheus-stack chart version: 81.6.9, the newest 81.x release (prometheus-operator
+/// v0.88.1, Grafana chart 11.1.5 from grafana-community/helm-charts, kube-state-metrics chart
+/// 7.1.0, prometheus-node-exporter chart 4.51.1), vendored in
+/// `upstream/charts/kube-prometheus-stack/81.6.9` from prometheus-community/helm-charts at tag
+/// `kube-prometheus-stack-81.6.9`. (81.4.5, pinned before, was never released.)
+pub const KUBE_PROMETHEUS_STACK_CHART: &str = "81.6.9";
 /// fluent-bit chart version: 0.54.0 ships Fluent Bit 4.1.0 (the chart's CHANGELOG.md), which
 /// reads EKS Pod Identity credentials (fluent/fluent-bit pull request 10115, in 4.0).
 pub const FLUENT_BIT_CHART: &str = "0.54.0";
@@ -73,6 +75,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "https://prometheus-community.github.io/helm-charts",
             chart: "kube-prometheus-stack",
             version: KUBE_PROMETHEUS_STACK_CHART.to_owned(),
+            pinned_in: None,
             values: kube_prometheus_stack_values(p, prometheus),
             sync_wave: 0,
         });
@@ -84,6 +87,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
             repo: "https://fluent.github.io/helm-charts",
             chart: "fluent-bit",
             version: FLUENT_BIT_CHART.to_owned(),
+            pinned_in: None,
             values: fluent_bit_values(p),
             // After kube-prometheus-stack, whose CRDs its ServiceMonitor needs.
             sync_wave: 1,

@@ -93,6 +93,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
         repo: "https://kubeflow.github.io/spark-operator",
         chart: "spark-operator",
         version: OPERATOR_CHART.to_owned(),
+        pinned_in: None,
         values: operator_values(p),
         sync_wave: 0,
     }]

@@ -57,6 +57,7 @@ pub fn releases(p: &Platform) -> Vec<Release> {
         repo: "https://charts.fairwinds.com/stable",
         chart: "vpa",
         version: version.clone(),
+        pinned_in: Some("/addons/verticalPodAutoscaler/version"),
         values: json!({
             "recommender": {
                 "enabled": true,

@@ -15,6 +15,7 @@ pub mod schema;
 pub mod status;
 pub mod synth;
 pub mod validate;
+pub mod versions;
 
 use std::path::Path;
 

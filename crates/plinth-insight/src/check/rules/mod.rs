@@ -16,6 +16,7 @@ mod flow_logs_disabled;
 mod insecure_transport_allowed;
 mod instance_metadata_v1;
 mod karpenter_blocks_next_upgrade;
+mod kubernetes_api_not_current;
 mod nat_gateway_per_zone_outside_production;
 mod no_metrics_pipeline;
 mod no_nat_gateway;
@@ -63,6 +64,7 @@ pub use flow_logs_disabled::FlowLogsDisabled;
 pub use insecure_transport_allowed::InsecureTransportAllowed;
 pub use instance_metadata_v1::InstanceMetadataV1;
 pub use karpenter_blocks_next_upgrade::KarpenterBlocksNextUpgrade;
+pub use kubernetes_api_not_current::KubernetesApiNotCurrent;
 pub use nat_gateway_per_zone_outside_production::NatGatewayPerZoneOutsideProduction;
 pub use no_metrics_pipeline::NoMetricsPipeline;
 pub use no_nat_gateway::NoNatGateway;
@@ -145,4 +147,5 @@ pub static ALL: &[&dyn Rule] = &[
     &ChartUnsupportedByKubernetes,
     &AddonForOtherKubernetes,
     &KarpenterBlocksNextUpgrade,
+    &KubernetesApiNotCurrent,
 ];
