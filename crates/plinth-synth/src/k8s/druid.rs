@@ -106,7 +106,8 @@ pub const COMPONENTS: &[Component] = &[
     },
     Component {
         name: "tasks",
-        port: 8100,
+        // The TLS port the Kubernetes task runner reaches peons on (`DruidK8sConstants`).
+        port: 8091,
         cpu_millis: 1000,
         memory_mib: 4096,
         processing: true,
@@ -121,6 +122,9 @@ pub const COMPONENTS: &[Component] = &[
 const TLS_DIR: &str = "/opt/plinth/tls";
 /// The Secret cert-manager writes the Druid certificate and keystores into.
 const TLS_SECRET: &str = "druid-tls";
+
+/// The task directory of a peon: `druid.indexer.task.baseTaskDir` and /peon.sh's argument.
+const TASK_DIR: &str = "/druid/data";
 
 /// Port of the Prometheus emitter on every Druid process.
 pub const METRICS_PORT: u16 = 9000;
@@ -240,7 +244,9 @@ fn rbac(cx: &Ctx<'_>) -> Vec<Value> {
                 // Kubernetes discovery: each process announces itself by patching its pod and
                 // elects leaders with config maps.
                 { "apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch", "patch", "delete"] },
-                { "apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"] },
+                { "apiGroups": [""], "resources": ["pods/log"], "verbs": ["get", "list", "watch"] },
+                // Read-only, to tell why a task pod failed to start.
+                { "apiGroups": [""], "resources": ["events"], "verbs": ["get", "list", "watch"] },
                 { "apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"] },
                 // Kubernetes task runner: the overlord runs each task as a Job.
                 { "apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "list", "watch", "create", "delete"] },
@@ -321,7 +327,7 @@ fn common_config(cx: &Ctx<'_>) -> Value {
     let props = properties(&[
         (
             "druid.extensions.loadList",
-            r#"["druid-s3-extensions","postgresql-metadata-storage","druid-multi-stage-query","druid-kafka-indexing-service","druid-basic-security","prometheus-emitter","druid-kubernetes-extensions","druid-kubernetes-overlord-extensions"]"#.into(),
+            r#"["druid-s3-extensions","postgresql-metadata-storage","druid-multi-stage-query","druid-kafka-indexing-service","druid-basic-security","prometheus-emitter","druid-kubernetes-extensions","druid-kubernetes-overlord-extensions","simple-client-sslcontext"]"#.into(),
         ),
         ("druid.startup.logging.logProperties", "true".into()),
         // No ZooKeeper: discovery through the Kubernetes API, segments and tasks over HTTP.
@@ -377,8 +383,11 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         ("druid.monitoring.monitors", format!(r#"["{JVM_MONITOR}"]"#)),
         ("druid.sql.enable", "true".into()),
         // TLS between all processes, from the cert-manager certificate mounted at TLS_DIR.
-        // Discovery announces pod IPs, so peers are verified against the platform CA, not by
-        // hostname.
+        // The druid.client.https.* settings are read by the simple-client-sslcontext extension
+        // (loaded above; without it Druid's internal client trusts only the JVM's CAs and every
+        // call between processes fails). Discovery announces pod IPs (druid.sh sets druid.host
+        // to the pod IP), which no certificate can name, so peers are verified against the
+        // namespace's private CA, which issues nothing but this certificate, not by hostname.
         ("druid.enablePlaintextPort", "false".into()),
         ("druid.enableTlsPort", "true".into()),
         ("druid.server.https.keyStoreType", "pkcs12".into()),
@@ -517,7 +526,12 @@ fn env(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {
     let jvm = c.jvm();
     let secret = |name: &str, key: &str| json!({ "name": name, "valueFrom": { "secretKeyRef": { "name": CREDENTIALS, "key": key } } });
     let plain = |name: &str, value: String| json!({ "name": name, "value": value });
+    let field = |name: &str, path: &str| json!({ "name": name, "valueFrom": { "fieldRef": { "fieldPath": path } } });
     let mut env = vec![
+        // Kubernetes discovery (druid-kubernetes-extensions) reads the pod's own name and
+        // namespace from these and refuses to start without them.
+        field("POD_NAME", "metadata.name"),
+        field("POD_NAMESPACE", "metadata.namespace"),
         plain(
             "DRUID_CONFIG_COMMON",
             "/opt/plinth/common/common.runtime.properties".into(),
@@ -546,7 +560,7 @@ fn env(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {
     ];
     if c.is_workload() {
         env.insert(
-            1,
+            3,
             plain(
                 &format!("DRUID_CONFIG_{}", c.name),
                 "/opt/plinth/service/runtime.properties".into(),
@@ -742,13 +756,37 @@ fn task_template(cx: &Ctx<'_>) -> Value {
     let mut spec = pod_spec(cx, tasks);
     spec["restartPolicy"] = json!("Never");
     if let Some(container) = spec["containers"].get_mut(0) {
-        // Druid's template adapter runs the task in the container named `main`.
+        // Druid's template adapter runs the task in the container named `main`, started by
+        // the image's /peon.sh with the task directory, and the peon needs these properties
+        // (docs/development/extensions-core/k8s-jobs.md, "Custom Template Pod Adapter", at
+        // druid-34.0.0). The overlord reaches a task at its pod IP on TLS port 8091.
         container["name"] = json!("main");
+        container["command"] = json!(["sh", "-c", format!("/peon.sh {TASK_DIR} 1")]);
         if let Some(obj) = container.as_object_mut() {
             for k in ["args", "startupProbe", "readinessProbe", "livenessProbe"] {
                 obj.remove(k);
             }
         }
+        let plain = |name: &str, value: &str| json!({ "name": name, "value": value });
+        if let Some(env) = container["env"].as_array_mut() {
+            env.extend([
+                plain("druid_tlsPort", &tasks.port.to_string()),
+                plain("druid_peon_mode", "remote"),
+                plain("druid_service", "druid/peon"),
+                plain("druid_indexer_task_baseTaskDir", TASK_DIR),
+                plain("druid_indexer_runner_type", "k8s"),
+                plain("druid_indexer_task_encapsulatedTask", "true"),
+                // peon.sh leaves druid.host unset in Kubernetes (the pod's name, which nothing
+                // resolves); the pod IP is where the overlord and brokers reach the task.
+                plain("DRUID_SET_HOST_IP", "1"),
+            ]);
+        }
+        if let Some(mounts) = container["volumeMounts"].as_array_mut() {
+            mounts.push(json!({ "name": "task", "mountPath": TASK_DIR }));
+        }
+    }
+    if let Some(volumes) = spec["volumes"].as_array_mut() {
+        volumes.push(json!({ "name": "task", "emptyDir": { "sizeLimit": "50Gi" } }));
     }
     let mut pod_labels = labels(cx.p, "druid", "task");
     pod_labels.extend(selector("druid", "tasks"));
