@@ -10,15 +10,21 @@ directory). For every release:
 - the vendored chart exists, and its Chart.yaml has that name and version;
 - every key path plinth sets is one the chart reads: a key of its values.yaml (or of the
   values.yaml of the subchart the path's first key names), a path its templates read as
-  `.Values.a.b`, or a path under a free-form map. A map is free-form when the chart declares it
-  empty (`{}`) and its templates only ever read it whole (annotations, node selectors), or when
-  it is listed in FREE_FORM below with the reason;
+  `.Values.a.b`, a key under a map the chart declares empty (`{}`) and only ever reads whole
+  (annotations, node selectors), under a map its templates hand to `toYaml` whole (a pod's
+  securityContext, a container's resources: the rendered object's strict schema check judges
+  those keys), or under a map the chart passes on to what it deploys, whose keys it keeps in
+  files of its own (PASSED_ON below, with the reason);
 - the values pass the chart's values.schema.json (and its subcharts'), through Helm's own
   validation;
 - every template renders with those values, with Helm's own engine (helm-python-sdk: Helm v4's
   Go SDK behind a C ABI, no helm binary and no network), as Argo CD renders the chart: a
   `required` or `fail` in a template is a problem. Helm test hooks are left out, as Argo CD
-  leaves them out;
+  leaves them out. Argo CD renders with the cluster's API versions, CRDs included; offline,
+  a chart's `.Capabilities.APIVersions.Has` test of a custom API is answered from the CRDs the
+  same output installs (its own manifests and every chart's), in a scratch copy of the chart;
+- with the EKS Argo CD capability, no chart renders more than the 150 objects an Application
+  of the capability may hold;
 - the values file plinth writes beside the Application (kubernetes/20-addons/values/NAME.yaml)
   holds the same values.
 
@@ -56,11 +62,6 @@ NOT_VENDORED = {
     ("airflow", "1.22.0"): "apache/airflow (the chart's source, chart/ at tag helm-chart/1.22.0) is "
                            "over the size the project's tools can bring onto its machines; vendor it "
                            "with scripts/vendor-chart from a machine that can clone it",
-}
-
-# Maps the chart reads as a whole that its values.yaml does not declare as an empty map:
-# (chart, dotted path) -> the reason, from the chart's own templates or documentation.
-FREE_FORM = {
 }
 
 # Values a chart passes on to software it deploys, whose keys the chart keeps in files of its
@@ -164,9 +165,6 @@ class Chart:
             prefix = path[:i]
             if i < len(path) and tuple(prefix) in self.whole:
                 return None  # handed to toYaml whole
-            reason = FREE_FORM.get((self.meta["name"], ".".join(prefix)))
-            if reason:
-                return None
             default = self.default_at(prefix)
             if default == {} and not self.read_deeper(prefix) and i < len(path):
                 return None  # an empty map the templates read whole

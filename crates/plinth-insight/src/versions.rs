@@ -156,7 +156,7 @@ fn image_pin(p: &Platform, image: &str, service: Option<usize>) -> Pin {
         (
             Some("/workloads/druid/version".to_owned()),
             self::upstream("druid", "druid", version),
-            "Druid properties and extensions (scripts/check_druid.py)",
+            "Druid's properties, extensions, monitors and image entrypoints (scripts/check_druid.py)",
         )
     } else if let Some(i) = service {
         (

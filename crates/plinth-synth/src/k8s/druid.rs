@@ -335,13 +335,12 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         ("druid.discovery.type", "k8s".into()),
         ("druid.discovery.k8s.clusterIdentifier", cx.druid.release.clone()),
         ("druid.serverview.type", "http".into()),
-        ("druid.coordinator.loadqueuepeon.type", "http".into()),
         ("druid.indexer.runner.type", "httpRemote".into()),
         ("druid.selectors.indexing.serviceName", "druid/overlord".into()),
         ("druid.selectors.coordinator.serviceName", "druid/coordinator".into()),
         // Metadata: connection details arrive as environment variables from the synced secret.
         ("druid.metadata.storage.type", "postgresql".into()),
-        ("druid.metadata.storage.connector.password", env("DRUID_METADATA_PASSWORD")),
+        ("druid.metadata.storage.connector.password", env("METADATA_PASSWORD")),
         // Deep storage, task logs and MSQ scratch on S3.
         ("druid.storage.type", "s3".into()),
         ("druid.storage.bucket", bucket("deepstorage")),
@@ -361,8 +360,8 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         // Basic security: an admin and an internal system user, passwords from Secrets Manager.
         ("druid.auth.authenticatorChain", r#"["basic"]"#.into()),
         ("druid.auth.authenticator.basic.type", "basic".into()),
-        ("druid.auth.authenticator.basic.initialAdminPassword", env("DRUID_ADMIN_PASSWORD")),
-        ("druid.auth.authenticator.basic.initialInternalClientPassword", env("DRUID_SYSTEM_PASSWORD")),
+        ("druid.auth.authenticator.basic.initialAdminPassword", env("ADMIN_PASSWORD")),
+        ("druid.auth.authenticator.basic.initialInternalClientPassword", env("SYSTEM_PASSWORD")),
         ("druid.auth.authenticator.basic.credentialsValidator.type", "metadata".into()),
         ("druid.auth.authenticator.basic.skipOnFailure", "false".into()),
         ("druid.auth.authenticator.basic.authorizerName", "basic".into()),
@@ -370,7 +369,7 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         ("druid.auth.authorizer.basic.type", "basic".into()),
         ("druid.escalator.type", "basic".into()),
         ("druid.escalator.internalClientUsername", "druid_system".into()),
-        ("druid.escalator.internalClientPassword", env("DRUID_SYSTEM_PASSWORD")),
+        ("druid.escalator.internalClientPassword", env("SYSTEM_PASSWORD")),
         ("druid.escalator.authorizerName", "basic".into()),
         // Metrics for Prometheus on every process.
         ("druid.emitter", "prometheus".into()),
@@ -393,11 +392,11 @@ fn common_config(cx: &Ctx<'_>) -> Value {
         ("druid.server.https.keyStoreType", "pkcs12".into()),
         ("druid.server.https.keyStorePath", format!("{TLS_DIR}/keystore.p12")),
         ("druid.server.https.certAlias", "certificate".into()),
-        ("druid.server.https.keyStorePassword", env("DRUID_SYSTEM_PASSWORD")),
+        ("druid.server.https.keyStorePassword", env("SYSTEM_PASSWORD")),
         ("druid.client.https.protocol", "TLSv1.3".into()),
         ("druid.client.https.trustStoreType", "pkcs12".into()),
         ("druid.client.https.trustStorePath", format!("{TLS_DIR}/truststore.p12")),
-        ("druid.client.https.trustStorePassword", env("DRUID_SYSTEM_PASSWORD")),
+        ("druid.client.https.trustStorePassword", env("SYSTEM_PASSWORD")),
         ("druid.client.https.validateHostnames", "false".into()),
     ]);
     json!({
@@ -536,6 +535,15 @@ fn env(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {
             "DRUID_CONFIG_COMMON",
             "/opt/plinth/common/common.runtime.properties".into(),
         ),
+    ];
+    // Task pods have no service file: peon.sh reads only the common one.
+    if c.is_workload() {
+        env.push(plain(
+            &format!("DRUID_CONFIG_{}", c.name),
+            "/opt/plinth/service/runtime.properties".into(),
+        ));
+    }
+    env.extend([
         plain("DRUID_XMX", format!("{}m", jvm.heap_mib)),
         plain("DRUID_XMS", format!("{}m", jvm.heap_mib)),
         plain("DRUID_MAXDIRECTMEMORYSIZE", format!("{}m", jvm.direct_mib)),
@@ -544,9 +552,9 @@ fn env(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {
         secret("METADATA_PORT", "metadata-port"),
         secret("METADATA_DBNAME", "metadata-dbname"),
         secret("METADATA_USERNAME", "metadata-username"),
-        secret("DRUID_METADATA_PASSWORD", "metadata-password"),
-        secret("DRUID_ADMIN_PASSWORD", "admin-password"),
-        secret("DRUID_SYSTEM_PASSWORD", "system-password"),
+        secret("METADATA_PASSWORD", "metadata-password"),
+        secret("ADMIN_PASSWORD", "admin-password"),
+        secret("SYSTEM_PASSWORD", "system-password"),
         // Kubernetes expands $(VAR) from the variables above. The metadata database only
         // accepts TLS (rds.force_ssl in the data stack).
         plain(
@@ -557,16 +565,7 @@ fn env(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {
             "druid_metadata_storage_connector_user",
             "$(METADATA_USERNAME)".into(),
         ),
-    ];
-    if c.is_workload() {
-        env.insert(
-            3,
-            plain(
-                &format!("DRUID_CONFIG_{}", c.name),
-                "/opt/plinth/service/runtime.properties".into(),
-            ),
-        );
-    }
+    ]);
     env
 }
 

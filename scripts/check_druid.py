@@ -1,0 +1,329 @@
+"""Checks the Apache Druid plinth deploys against Druid's own facts at the pinned version.
+
+    check_druid.py DIR [DIR ...]      # each DIR is a `plinth synth` output
+
+Druid's facts are vendored in upstream/druid/VERSION/ (PROVENANCE there): the extensions and
+runtime properties its documentation names, its metric monitors (scripts/druid-facts.py), and
+how the image's entrypoint scripts, /druid.sh and /peon.sh, turn a container's environment into
+properties (entrypoint.json). For every Druid container in an output — each service's
+StatefulSet or Deployment, and the task pod template the overlord's Kubernetes runner starts
+tasks from — the properties that process really runs with are put together as its script does:
+the files DRUID_CONFIG_COMMON and DRUID_CONFIG_<service> point at, followed to the ConfigMap key
+mounted there, then every `druid_*` variable. Then:
+
+- the Druid version of the image has vendored facts;
+- every DRUID_* variable is one the script reads, and DRUID_CONFIG_<service> names the service
+  the script runs (druid.sh's first argument; `overlord` for peon.sh), where it points at a file
+  of a mounted ConfigMap; peon.sh copies DRUID_CONFIG_overlord over the properties it has just
+  written from `druid_*` variables, so the two together are a problem;
+- the directories the script writes are writable (a read-only root filesystem needs volumes
+  there), and a task's directory (peon.sh's argument) is druid.indexer.task.baseTaskDir;
+- every property is one the docs of that version name (a property named only in the release
+  notes was removed or renamed), and a property documented only by an extension's pages needs
+  that extension in druid.extensions.loadList;
+- every loadList entry is an extension of that version: a core one (the image bundles all of
+  them) or a community one the image is known to bundle (IMAGE_BUNDLED, with the source);
+- every monitor in druid.monitoring.monitors is one the docs list;
+- the authenticators and authorizers a property names are in druid.auth.authenticatorChain and
+  druid.auth.authorizers, and an authenticator's or escalator's authorizerName is one of them;
+- an `{"type":"environment","variable":"X"}` value names a variable the container has, and a
+  `$(X)` in a variable's value names one defined before it (Kubernetes expands no other).
+
+Prints one line per problem, then a summary. Exits 1 on any problem.
+"""
+
+import json
+import pathlib
+import re
+import sys
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+UPSTREAM = ROOT / "upstream" / "druid"
+
+# Community extensions the apache/druid image bundles although the tarball does not, with the
+# source. Anything else outside the core list is a problem.
+IMAGE_BUNDLED = {
+    "prometheus-emitter": "distribution/docker/Dockerfile builds the image's distribution with "
+                          "-Pdist,bundle-contrib-exts, whose pull-deps list in distribution/pom.xml "
+                          "includes org.apache.druid.extensions.contrib:prometheus-emitter",
+}
+
+ENV_REF = re.compile(r'\{"type"\s*:\s*"environment"\s*,\s*"variable"\s*:\s*"([^"]+)"\}')
+K8S_REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+NAMED = ("druid.auth.authenticator.", "druid.auth.authorizer.")
+
+
+class Facts:
+    def __init__(self, version: str):
+        d = UPSTREAM / version
+        self.version = version
+        self.present = (d / "properties.json").is_file()
+        if not self.present:
+            return
+        load = lambda name: json.loads((d / name).read_text())  # noqa: E731
+        props = load("properties.json")
+        self.pages = props["properties"]
+        self.extension_pages = props["extension_pages"]
+        ext = load("extensions.json")
+        self.core, self.community = set(ext["core"]), set(ext["community"])
+        self.monitors = set(load("monitors.json")["monitors"])
+        self.entry = load("entrypoint.json")
+        self.patterns = [(k, re.compile("^" + ".".join(
+            "[^.]+" if s == "<>" else re.escape(s) for s in k.split(".")) + "$"))
+            for k in self.pages if "<>" in k]
+
+    def documented(self, prop: str) -> list | None:
+        """The pages naming `prop` (or a placeholder form of it), or None."""
+        named = normalize_named(prop)
+        if named in self.pages:
+            return self.pages[named]
+        for key, rx in self.patterns:
+            if rx.match(named):
+                return self.pages[key]
+        return None
+
+
+def normalize_named(prop: str) -> str:
+    for prefix in NAMED:
+        if prop.startswith(prefix) and len(prop) > len(prefix):
+            rest = prop[len(prefix):].split(".", 1)
+            return prefix + "<>" + ("." + rest[1] if len(rest) > 1 else "")
+    return prop
+
+
+def parse_properties(text: str) -> dict:
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "!")):
+            continue
+        key, sep, value = line.partition("=")
+        if sep:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def env_to_property(name: str) -> str:
+    return name.replace("__", "\0").replace("_", ".").replace("\0", "_")
+
+
+def documents(out: pathlib.Path):
+    for f in sorted((out / "kubernetes").rglob("*.yaml")):
+        for doc in yaml.safe_load_all(f.read_text()):
+            if isinstance(doc, dict):
+                yield f.relative_to(out), doc
+
+
+def druid_version(image: str) -> str | None:
+    name, _, tag = image.rpartition(":")
+    return tag if name.endswith("apache/druid") else None
+
+
+class Pod:
+    """One Druid container with its pod's volumes, as the script in it sees them."""
+
+    def __init__(self, where: str, spec: dict, configmaps: dict):
+        self.where = where
+        self.spec = spec
+        self.c = spec["containers"][0]
+        for c in spec["containers"]:
+            if druid_version(c.get("image", "")):
+                self.c = c
+        self.configmaps = configmaps
+        self.env = self.c.get("env", [])
+        self.script = "/peon.sh" if "/peon.sh" in " ".join(self.c.get("command", [])) else "/druid.sh"
+        words = " ".join(self.c.get("command", []) + self.c.get("args", [])).split()
+        after = words[words.index(self.script) + 1:] if self.script in words else self.c.get("args", [])
+        self.arg = after[0] if after else None
+
+    def file(self, path: str) -> tuple:
+        """(text, None) of the ConfigMap key mounted at `path`, or (None, why not)."""
+        volumes = {v["name"]: v for v in self.spec.get("volumes", [])}
+        for m in self.c.get("volumeMounts", []):
+            mount = m["mountPath"].rstrip("/") + "/"
+            if not path.startswith(mount):
+                continue
+            v = volumes.get(m["name"], {})
+            if "configMap" not in v:
+                return None, f"{path} is on volume {m['name']}, which is no ConfigMap"
+            cm = self.configmaps.get(v["configMap"]["name"])
+            key = path[len(mount):]
+            if cm is None:
+                return None, f"{path}: ConfigMap {v['configMap']['name']} is not in the output"
+            if key not in cm.get("data", {}):
+                return None, f"{path}: ConfigMap {v['configMap']['name']} has no key {key}"
+            return cm["data"][key], None
+        return None, f"{path} is on no volume the container mounts"
+
+    def writable(self, path: str) -> bool:
+        if not self.c.get("securityContext", {}).get("readOnlyRootFilesystem"):
+            return True
+        volumes = {v["name"]: v for v in self.spec.get("volumes", [])}
+        for m in self.c.get("volumeMounts", []):
+            mount = m["mountPath"].rstrip("/")
+            if (path == mount or path.startswith(mount + "/")) and not m.get("readOnly"):
+                v = volumes.get(m["name"], {})
+                if "emptyDir" in v or "persistentVolumeClaim" in v or "ephemeral" in v:
+                    return True
+        return False
+
+
+def check_pod(pod: Pod, facts: Facts, problems: list, stats: dict) -> None:
+    def problem(msg):
+        problems.append(f"{pod.where}: {msg}")
+
+    script = facts.entry["scripts"][pod.script]
+    service = pod.arg if script["service"] == "$1" else script["service"]
+    names = [e["name"] for e in pod.env]
+    allowed = {n.replace("${service}", service or "") for n in script["env"]}
+    # Kubernetes expands $(X) only from variables defined before.
+    for i, e in enumerate(pod.env):
+        for ref in K8S_REF.findall(e.get("value", "")):
+            if ref not in names[:i]:
+                problem(f"env {e['name']} uses $({ref}), which is not defined before it")
+    special = [n for n in names if n.startswith("DRUID_")]
+    for n in special:
+        if n not in allowed:
+            hint = ""
+            if n.startswith("DRUID_CONFIG_"):
+                hint = f" ({pod.script} runs service {service!r} and reads DRUID_CONFIG_{service})"
+            problem(f"env {n} is not read by {pod.script}{hint}")
+    if pod.script == "/druid.sh" and service not in script["services_with_a_file"]:
+        problem(f"{pod.script} runs service {service!r}, which has no configuration directory in the image")
+    value = {e["name"]: e.get("value") for e in pod.env}
+    # The files, then the druid_* variables, as the script applies them.
+    common, svc = {}, {}
+    for var, target in (("DRUID_CONFIG_COMMON", common), (f"DRUID_CONFIG_{service}", svc)):
+        if var in value:
+            text, why = pod.file(value[var])
+            if why:
+                problem(f"env {var}: {why}")
+            else:
+                target.update(parse_properties(text))
+    env_props = {env_to_property(n): value.get(n) for n in names if n.startswith("druid_")}
+    if pod.script == "/peon.sh" and f"DRUID_CONFIG_{service}" in value and env_props:
+        problem(f"env DRUID_CONFIG_{service}: peon.sh copies it over the properties the druid_* "
+                f"variables set ({', '.join(sorted(env_props))}), which are then lost")
+    svc.update(env_props)
+    props = {**common, **svc}
+    for path in script["writes"]:
+        path = pod.arg if path == "$1" else path
+        if path and not pod.writable(path):
+            problem(f"{pod.script} writes {path}, which is read-only (readOnlyRootFilesystem, no writable volume)")
+    if pod.script == "/peon.sh" and props.get("druid.indexer.task.baseTaskDir") != pod.arg:
+        problem(f"druid.indexer.task.baseTaskDir is {props.get('druid.indexer.task.baseTaskDir')!r}, "
+                f"but {pod.script} is given the task directory {pod.arg!r}")
+
+    try:
+        loaded = json.loads(props.get("druid.extensions.loadList", "[]"))
+    except json.JSONDecodeError as e:
+        problem(f"druid.extensions.loadList is no JSON list: {e}")
+        loaded = []
+    for ext in loaded:
+        if ext in facts.core:
+            continue
+        if ext in facts.community:
+            if ext not in IMAGE_BUNDLED:
+                problem(f"extension {ext} is a community extension of Druid {facts.version}, "
+                        "which the image is not known to bundle")
+            continue
+        problem(f"extension {ext} is not an extension of Druid {facts.version}")
+    for key, val in sorted(props.items()):
+        stats["properties"] += 1
+        pages = facts.documented(key)
+        current = [p for p in pages or [] if not p.startswith("release-info/")]
+        if not current:
+            why = "named only in its release notes (removed or renamed)" if pages else "not in its docs"
+            problem(f"property {key} is {why} at Druid {facts.version}")
+            continue
+        owners = [facts.extension_pages.get(p) for p in current]
+        if all(owners):
+            needed = sorted({e for o in owners for e in o})
+            if not set(needed) & set(loaded):
+                problem(f"property {key} belongs to {' or '.join(needed)}, which druid.extensions.loadList "
+                        "does not load")
+        for ref in ENV_REF.findall(val):
+            if ref not in names:
+                problem(f"property {key} reads environment variable {ref}, which the container does not have")
+    try:
+        monitors = json.loads(props.get("druid.monitoring.monitors", "[]"))
+    except json.JSONDecodeError as e:
+        problem(f"druid.monitoring.monitors is no JSON list: {e}")
+        monitors = []
+    for m in monitors:
+        if m not in facts.monitors:
+            problem(f"monitor {m} is not a metric monitor of Druid {facts.version}")
+    for list_key, prefix in (("druid.auth.authenticatorChain", "druid.auth.authenticator."),
+                             ("druid.auth.authorizers", "druid.auth.authorizer.")):
+        declared = set(json.loads(props.get(list_key, "[]")))
+        for key in props:
+            if key.startswith(prefix):
+                name = key[len(prefix):].split(".", 1)[0]
+                if name not in declared:
+                    problem(f"property {key} configures {name!r}, which {list_key} does not list")
+    authorizers = set(json.loads(props.get("druid.auth.authorizers", "[]")))
+    for key, val in props.items():
+        if key.endswith(".authorizerName") and val not in authorizers:
+            problem(f"property {key} is {val!r}, which druid.auth.authorizers does not list")
+
+
+def pods_of(out: pathlib.Path):
+    """(where, pod spec) of every Druid pod in the output, and the output's ConfigMaps."""
+    docs = list(documents(out))
+    configmaps = {d["metadata"]["name"]: d for _, d in docs if d.get("kind") == "ConfigMap"}
+    pods = []
+    for f, d in docs:
+        kind = d.get("kind")
+        if kind in ("StatefulSet", "Deployment"):
+            spec = d["spec"]["template"]["spec"]
+            pods.append((f"{out.name}/{f}: {kind}/{d['metadata']['name']}", spec))
+        elif kind == "ConfigMap":
+            for key, text in d.get("data", {}).items():
+                if key.endswith(".yaml") and "kind: PodTemplate" in text:
+                    t = yaml.safe_load(text)
+                    pods.append((f"{out.name}/{f}: ConfigMap/{d['metadata']['name']} {key}",
+                                 t["template"]["spec"]))
+    return [(w, s) for w, s in pods
+            if any(druid_version(c.get("image", "")) for c in s.get("containers", []))], configmaps
+
+
+def check_output(out: pathlib.Path, problems: list) -> str:
+    stats = {"properties": 0}
+    pods, configmaps = pods_of(out)
+    versions = set()
+    for where, spec in pods:
+        pod = Pod(where, spec, configmaps)
+        version = druid_version(pod.c["image"])
+        versions.add(version)
+        facts = Facts(version)
+        if not facts.present:
+            problems.append(f"{where}: Druid {version} has no vendored facts (upstream/druid/{version}; "
+                            "scripts/druid-facts.py)")
+            continue
+        check_pod(pod, facts, problems, stats)
+    if not pods:
+        return f"{out}: no Druid"
+    return (f"{out}: {len(pods)} Druid pods (Druid {', '.join(sorted(versions))}), "
+            f"{stats['properties']} properties checked")
+
+
+def main(args: list) -> int:
+    if not args:
+        print(__doc__.strip().splitlines()[0])
+        print("usage: check_druid.py DIR [DIR ...]")
+        return 2
+    problems, lines = [], []
+    for d in args:
+        lines.append(check_output(pathlib.Path(d), problems))
+    for p in problems:
+        print(p)
+    for line in lines:
+        print(f"druid: {line}")
+    print(f"druid: {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
