@@ -29,6 +29,21 @@ mounted there, then every `druid_*` variable. Then:
 - an `{"type":"environment","variable":"X"}` value names a variable the container has, and a
   `$(X)` in a variable's value names one defined before it (Kubernetes expands no other).
 
+The ingestion from MSK Serverless is checked as one chain (check_ingestion):
+
+- every Kafka supervisor spec (a `*.json` ConfigMap key with `"type": "kafka"`) uses only
+  fields the supervisor and ingestion-spec pages of that Druid version document (ingestion.json),
+  has the fields they require, and a timestamp format and granularities from their lists;
+- its consumer properties authenticate with IAM through classes the pinned aws-msk-iam-auth
+  release ships (upstream/aws-msk-iam-auth/VERSION/classes.txt), and its bootstrap servers are
+  the deploy-time value of the data stack whose MSK Serverless cluster has IAM auth on;
+- the overlord and the task pods mount that release's jar into the Kafka extension's
+  directory, from a volume an init container fetches it into;
+- the role the Druid service account runs with grants what a consumer does on MSK (Connect on
+  the cluster; DescribeTopic and ReadData on every supervisor's topic; DescribeGroup and
+  AlterGroup on its groups), with each action's required actions (MSK_REQUIRED below), and the
+  role of the topic-creating Job may create every topic its script creates.
+
 Prints one line per problem, then a summary. Exits 1 on any problem.
 """
 
@@ -49,6 +64,23 @@ IMAGE_BUNDLED = {
                           "-Pdist,bundle-contrib-exts, whose pull-deps list in distribution/pom.xml "
                           "includes org.apache.druid.extensions.contrib:prometheus-emitter",
 }
+
+UPSTREAM_MSK = ROOT / "upstream" / "aws-msk-iam-auth"
+KAFKA_EXTENSION_DIR = "/opt/druid/extensions/druid-kafka-indexing-service"
+BOOTSTRAP_TOKEN = "${plinth:output:data:DruidKafkaBootstrapServers}"
+# "Required actions" of MSK's IAM actions, from "Semantics of IAM authorization policy actions
+# and resources" (https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html).
+MSK_REQUIRED = {
+    "kafka-cluster:DescribeTopic": ["kafka-cluster:Connect"],
+    "kafka-cluster:ReadData": ["kafka-cluster:Connect", "kafka-cluster:DescribeTopic"],
+    "kafka-cluster:CreateTopic": ["kafka-cluster:Connect"],
+    "kafka-cluster:DescribeGroup": ["kafka-cluster:Connect"],
+    "kafka-cluster:AlterGroup": ["kafka-cluster:Connect", "kafka-cluster:DescribeGroup"],
+}
+# What a Kafka consumer with a consumer group does (same page): (action, resource type).
+CONSUMER = [("kafka-cluster:Connect", "cluster"), ("kafka-cluster:DescribeTopic", "topic"),
+            ("kafka-cluster:ReadData", "topic"), ("kafka-cluster:DescribeGroup", "group"),
+            ("kafka-cluster:AlterGroup", "group")]
 
 ENV_REF = re.compile(r'\{"type"\s*:\s*"environment"\s*,\s*"variable"\s*:\s*"([^"]+)"\}')
 K8S_REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
@@ -309,6 +341,194 @@ def check_output(out: pathlib.Path, problems: list) -> str:
             f"{stats['properties']} properties checked")
 
 
+def key_paths(value, prefix=()):
+    """Every key path of a JSON value; consumer properties and list items are not fields."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield prefix + (k,)
+            if k != "consumerProperties":
+                yield from key_paths(v, prefix + (k,))
+
+
+def arn_text(value) -> str:
+    """The text of an ARN as a template writes it (a string, or Fn::Sub's template)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        return sub[0] if isinstance(sub, list) else sub
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return "GetAtt:" + ".".join(value["Fn::GetAtt"])
+    return json.dumps(value, sort_keys=True)
+
+
+def grants(role: dict) -> list:
+    """(action, resource text) of every Allow statement of a role's inline policies."""
+    out = []
+    for policy in role["Properties"].get("Policies", []):
+        for st in policy["PolicyDocument"]["Statement"]:
+            if st.get("Effect") != "Allow":
+                continue
+            actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+            resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+            out.extend((a, arn_text(r)) for a in actions for r in resources)
+    return out
+
+
+def covers(resource: str, kind: str, name: str, cluster_ref: str) -> bool:
+    """Whether a granted resource covers the cluster, or a topic or group of it named `name`."""
+    if kind == "cluster":
+        return resource == cluster_ref
+    m = re.search(rf":{kind}/[^/]+/\$\{{ClusterUuid\}}/(.+)$", resource)
+    if not m:
+        return False
+    pattern = "^" + re.escape(m.group(1)).replace("\\*", ".*") + "$"
+    return re.match(pattern, name) is not None
+
+
+def check_ingestion(out: pathlib.Path, problems: list) -> int:
+    """Checks the MSK ingestion chain of an output; returns how many supervisors it checked."""
+    def problem(msg):
+        problems.append(f"{out.name}: ingestion: {msg}")
+
+    docs = list(documents(out))
+    supervisors = []
+    scripts = {}
+    for f, d in docs:
+        if d.get("kind") != "ConfigMap":
+            continue
+        for key, text in d.get("data", {}).items():
+            if key.endswith(".json") and '"type": "kafka"' in text:
+                supervisors.append((f"{f}: ConfigMap/{d['metadata']['name']} {key}", json.loads(text)))
+            elif key == "create-topics.sh":
+                scripts[d["metadata"]["name"]] = text
+    pods, configmaps = pods_of(out)
+    if not supervisors and not scripts:
+        return 0
+    versions = sorted(p.name for p in UPSTREAM_MSK.glob("*/classes.txt") for p in [p.parent])
+    if len(versions) != 1:
+        problem(f"expected one vendored aws-msk-iam-auth release in {UPSTREAM_MSK}, found {versions}")
+        return len(supervisors)
+    version = versions[0]
+    classes = set((UPSTREAM_MSK / version / "classes.txt").read_text().split())
+    jar = f"aws-msk-iam-auth-{version}-all.jar"
+
+    # The data stack: its MSK cluster, its export of the cluster's ARN, its roles.
+    templates = [json.loads(t.read_text()) for t in sorted((out / "cloudformation").glob("*.template.json"))]
+    data = next((t for t in templates if any(r["Type"] == "AWS::MSK::ServerlessCluster"
+                                             for r in t.get("Resources", {}).values())), None)
+    if data is None:
+        problem("supervisors read Kafka, but no stack has an AWS::MSK::ServerlessCluster")
+        return len(supervisors)
+    cluster_id, cluster = next((k, r) for k, r in data["Resources"].items() if r["Type"] == "AWS::MSK::ServerlessCluster")
+    if not cluster["Properties"].get("ClientAuthentication", {}).get("Sasl", {}).get("Iam", {}).get("Enabled"):
+        problem(f"{cluster_id} does not enable IAM authentication, which the consumers use")
+    exported = data.get("Outputs", {}).get("DruidKafkaClusterArn", {}).get("Value")
+    if exported != {"Fn::GetAtt": [cluster_id, "Arn"]}:
+        problem(f"the data stack's DruidKafkaClusterArn output is {exported!r}, not {cluster_id}'s ARN, "
+                "which deploy reads the bootstrap servers of")
+    cluster_ref = arn_text({"Fn::GetAtt": [cluster_id, "Arn"]})
+    roles = {k: r for k, r in data["Resources"].items() if r["Type"] == "AWS::IAM::Role"}
+
+    fields = set()
+    facts = None
+    for where, sup in supervisors:
+        facts = facts or Facts(druid_version(next((c["image"] for _, s in pods for c in s["containers"]
+                                                    if druid_version(c.get("image", ""))), "")) or "")
+        ingestion = json.loads((UPSTREAM / facts.version / "ingestion.json").read_text())
+        fields = set().union(*ingestion["fields"].values())
+        for path in key_paths(sup):
+            if path[-1] not in fields:
+                problem(f"{where}: field {'.'.join(path)} is not in Druid {facts.version}'s supervisor docs")
+        spec = sup.get("spec", {})
+        schema, io = spec.get("dataSchema", {}), spec.get("ioConfig", {})
+        for need, value in (("spec.dataSchema.dataSource", schema.get("dataSource")),
+                            ("spec.dataSchema.timestampSpec.column", schema.get("timestampSpec", {}).get("column")),
+                            ("spec.ioConfig.topic", io.get("topic")),
+                            ("spec.ioConfig.consumerProperties.bootstrap.servers",
+                             io.get("consumerProperties", {}).get("bootstrap.servers"))):
+            if not value:
+                problem(f"{where}: {need} is required")
+        for kind in ("type", ):
+            for part, obj in (("spec", sup), ("spec.ioConfig", io), ("spec.tuningConfig", spec.get("tuningConfig", {}))):
+                if obj.get(kind) != "kafka":
+                    problem(f"{where}: {part} type is {obj.get(kind)!r}, not kafka")
+        fmt = schema.get("timestampSpec", {}).get("format", "auto")
+        if fmt not in ingestion["timestamp_formats"] and not re.search(r"yy|MM|dd|HH|hh|mm|ss|SS", fmt):
+            problem(f"{where}: timestamp format {fmt!r} is not one of {ingestion['timestamp_formats']} nor a Joda-Time pattern")
+        gran = schema.get("granularitySpec", {})
+        for g in ("segmentGranularity", "queryGranularity"):
+            if g in gran and gran[g] not in ingestion["granularities"]:
+                problem(f"{where}: {g} {gran[g]!r} is not a Druid granularity")
+        consumer = io.get("consumerProperties", {})
+        if consumer.get("bootstrap.servers") != BOOTSTRAP_TOKEN:
+            problem(f"{where}: bootstrap.servers is {consumer.get('bootstrap.servers')!r}, not the data stack's "
+                    f"deploy-time {BOOTSTRAP_TOKEN}")
+        if consumer.get("security.protocol") != "SASL_SSL" or consumer.get("sasl.mechanism") != "AWS_MSK_IAM":
+            problem(f"{where}: MSK Serverless takes SASL_SSL with the AWS_MSK_IAM mechanism only")
+        module = consumer.get("sasl.jaas.config", "").split(" ", 1)[0]
+        for what, cls in (("sasl.jaas.config's login module", module),
+                          ("sasl.client.callback.handler.class", consumer.get("sasl.client.callback.handler.class"))):
+            if cls not in classes:
+                problem(f"{where}: {what} {cls!r} is not a class of aws-msk-iam-auth {version}")
+        # The Druid role grants what the consumer does on this topic.
+        topic = io.get("topic", "")
+        druid_role = roles.get("DruidRole")
+        if druid_role is None:
+            problem("the data stack has no DruidRole")
+            continue
+        granted = grants(druid_role)
+        for action, kind in CONSUMER:
+            name = topic if kind == "topic" else "kafka-supervisor-x" if kind == "group" else ""
+            if not any(a == action and covers(r, kind, name, cluster_ref) for a, r in granted):
+                problem(f"{where}: DruidRole does not grant {action} on the {kind} {name or cluster_id}")
+    for role_id, role in sorted(roles.items()):
+        granted = grants(role)
+        actions = {a for a, _ in granted}
+        for a in sorted(actions):
+            for req in MSK_REQUIRED.get(a, []):
+                if req not in actions:
+                    problem(f"{role_id} grants {a} without {req}, which it requires")
+    for name, text in sorted(scripts.items()):
+        created = re.findall(r"--create --if-not-exists --topic (\S+)", text)
+        role = roles.get("DruidIngestionRole")
+        if role is None:
+            problem(f"ConfigMap/{name} creates topics, but the data stack has no DruidIngestionRole")
+            continue
+        for topic in created:
+            if not any(a == "kafka-cluster:CreateTopic" and covers(r, "topic", topic, cluster_ref)
+                       for a, r in grants(role)):
+                problem(f"DruidIngestionRole does not grant kafka-cluster:CreateTopic on topic {topic}")
+    # The jar beside the Kafka client of every process that runs consumers.
+    for where, spec in pods:
+        pod = Pod(where, spec, configmaps)
+        runs_supervisors = "druid.indexer.runner.k8s.podTemplate.base" in pod_properties(pod)
+        if pod.script != "/peon.sh" and not runs_supervisors:
+            continue
+        mount = next((m for m in pod.c.get("volumeMounts", [])
+                      if m["mountPath"] == f"{KAFKA_EXTENSION_DIR}/{jar}"), None)
+        if mount is None:
+            problem(f"{where}: no {jar} in {KAFKA_EXTENSION_DIR}, where Druid's Kafka client is loaded")
+            continue
+        fetch = [c for c in spec.get("initContainers", [])
+                 if any(m["name"] == mount["name"] for m in c.get("volumeMounts", []))
+                 and f"/aws-msk-iam-auth/{version}/{jar}" in " ".join(c.get("command", []))]
+        if not fetch:
+            problem(f"{where}: no init container fetches {jar} into volume {mount['name']}")
+    return len(supervisors)
+
+
+def pod_properties(pod: Pod) -> dict:
+    """The properties of a pod's service file (enough to tell the overlord)."""
+    value = {e["name"]: e.get("value") for e in pod.env}
+    props = {}
+    for name, v in value.items():
+        if name.startswith("DRUID_CONFIG_") and v:
+            text, _ = pod.file(v)
+            props.update(parse_properties(text or ""))
+    return props
+
+
 def main(args: list) -> int:
     if not args:
         print(__doc__.strip().splitlines()[0])
@@ -317,6 +537,9 @@ def main(args: list) -> int:
     problems, lines = [], []
     for d in args:
         lines.append(check_output(pathlib.Path(d), problems))
+        n = check_ingestion(pathlib.Path(d), problems)
+        if n:
+            lines.append(f"{d}: ingestion chain of {n} Kafka supervisors checked")
     for p in problems:
         print(p)
     for line in lines:

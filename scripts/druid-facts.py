@@ -15,7 +15,12 @@ them from a git directory of that repository (no network) and writes:
   `druid.auth.authorizer.` is always an instance name the operator chooses (the docs' examples
   call it `MyBasicMetadataAuthenticator` and the like), so it becomes a placeholder too. Names
   ending in `.*` are prose ("the druid.cache.l1.* properties") and are left out;
-- monitors.json: the metric monitor classes configuration/index.md lists.
+- monitors.json: the metric monitor classes configuration/index.md lists;
+- ingestion.json: what a Kafka supervisor spec may hold: the field names the tables of the
+  supervisor and ingestion-spec pages document (first column of each table, and the headings
+  that name a field, per page), the
+  timestamp formats of the timestampSpec table, and the simple granularities of
+  querying/granularities.md.
 
     .venv/bin/python scripts/druid-facts.py --website-git-dir /path/to/druid-website-src.git \\
         --version 34.0.0
@@ -38,6 +43,9 @@ PROPERTY = re.compile(r"(?<![A-Za-z0-9_./@-])druid(?:\.(?:[A-Za-z0-9_-]+|<[^<>\s
 ENV_IN_CODE = re.compile(r"(?:name:\s*|^\s*(?:export\s+)?|-e\s+)(druid_[A-Za-z0-9_]+)\b")
 MONITOR = re.compile(r"`(org\.apache\.druid\.[A-Za-z0-9_.]+Monitor)`")
 NAMED = ("druid.auth.authenticator.", "druid.auth.authorizer.")
+FIELD_ROW = re.compile(r"^\|\s*`?([A-Za-z][A-Za-z0-9_.]*)`?\s*\|")
+SUPERVISOR_PAGES = ("ingestion/kafka-ingestion.md", "ingestion/supervisor.md",
+                    "ingestion/ingestion-spec.md", "ingestion/data-formats.md")
 TABLE_ROW = re.compile(r"^\|\s*([A-Za-z0-9_, -]+?)\s*\|.*\[link\]\(\.\./([^)]+)\)\s*\|\s*$")
 
 
@@ -131,6 +139,23 @@ def main() -> int:
             props.setdefault(p, set()).add(page)
     monitors = sorted(set(MONITOR.findall(read(base + "configuration/index.md"))))
 
+    fields = {}
+    for page in SUPERVISOR_PAGES:
+        text = read(base + page)
+        names = {m.group(1) for line in text.splitlines() if (m := FIELD_ROW.match(line))}
+        names |= set(re.findall(r"(?m)^#+ +`([A-Za-z][A-Za-z0-9_.]*)`", text))
+        fields[page] = sorted(names - {"Field", "Property", "Name", "Parameter"})
+    spec_page = read(base + "ingestion/ingestion-spec.md")
+    format_row = next(line for line in spec_page.splitlines() if line.startswith("|format|"))
+    timestamp_formats = re.findall(r"<li>`([a-z]+)`", format_row)
+    granularities = []
+    for line in read(base + "querying/granularities.md").split("### Simple Granularities", 1)[1].splitlines():
+        m = re.match(r"^\s*-\s*`([a-z_]+)`", line)
+        if m:
+            granularities.append(m.group(1))
+        elif granularities and line.startswith("The "):
+            break
+
     source = {"repository": REPOSITORY, "commit": commit, "docs": base}
     out.mkdir(parents=True, exist_ok=True)
     (out / "extensions.json").write_text(json.dumps(
@@ -145,6 +170,10 @@ def main() -> int:
     (out / "monitors.json").write_text(json.dumps(
         {"version": args.version, "source": source | {"page": "configuration/index.md"},
          "monitors": monitors}, indent=1, sort_keys=True) + "\n")
+    (out / "ingestion.json").write_text(json.dumps(
+        {"version": args.version, "source": source, "fields": fields,
+         "timestamp_formats": timestamp_formats, "granularities": granularities},
+        indent=1, sort_keys=True) + "\n")
     print(f"{out}: {len(extensions['core'])} core and {len(extensions['community'])} community "
           f"extensions, {len(props)} properties, {len(monitors)} monitors")
     return 0

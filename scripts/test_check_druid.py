@@ -1,11 +1,17 @@
 """Self-test of check_druid.py: each check fails on the mistake it exists for, against the real
 vendored Druid 34.0.0 facts, and a correct Druid passes.
 
-    test_check_druid.py      # prints 'N passed, M failed'; exits 1 on a failure
+    test_check_druid.py [OUTPUT]   # prints 'N passed, M failed'; exits 1 on a failure
+
+With OUTPUT (a `plinth synth` output whose Druid ingests topics, e.g. the druid-analytics
+example's), the ingestion chain's checks are tried too: each on a copy of OUTPUT with one
+mistake put in.
 """
 
 import copy
+import json
 import pathlib
+import shutil
 import sys
 import tempfile
 
@@ -182,7 +188,124 @@ CASES = [
 ]
 
 
-def main() -> int:
+def mutate(out: pathlib.Path, change) -> None:
+    """Applies `change(kind, name, doc)` to every object of the output's manifests (a task pod
+    template inside a ConfigMap included, as kind PodTemplate) and every CloudFormation template
+    (as kind Template)."""
+    for f in sorted((out / "kubernetes").rglob("*.yaml")):
+        docs = [d for d in yaml.safe_load_all(f.read_text()) if d is not None]
+        for d in docs:
+            change(d.get("kind"), d.get("metadata", {}).get("name", ""), d)
+            for key, text in (d.get("data") or {}).items() if d.get("kind") == "ConfigMap" else []:
+                if key.endswith(".yaml") and "kind: PodTemplate" in text:
+                    inner = yaml.safe_load(text)
+                    change("PodTemplate", key, inner)
+                    d["data"][key] = yaml.safe_dump(inner)
+                elif key.endswith(".json") and '"type": "kafka"' in text:
+                    sup = json.loads(text)
+                    change("Supervisor", key, sup)
+                    d["data"][key] = json.dumps(sup, indent=2)
+        f.write_text(yaml.safe_dump_all(docs))
+    for t in sorted((out / "cloudformation").glob("*.template.json")):
+        doc = json.loads(t.read_text())
+        change("Template", t.name, doc)
+        t.write_text(json.dumps(doc))
+
+
+def supervisor_edit(fn):
+    return lambda kind, name, d: fn(d["spec"]) if kind == "Supervisor" else None
+
+
+def role_edit(role_id, fn):
+    def change(kind, name, d):
+        if kind == "Template" and role_id in d.get("Resources", {}):
+            for policy in d["Resources"][role_id]["Properties"]["Policies"]:
+                for st in policy["PolicyDocument"]["Statement"]:
+                    fn(st)
+    return change
+
+
+def drop_action(action):
+    def fn(st):
+        if isinstance(st["Action"], list) and action in st["Action"]:
+            st["Action"] = [a for a in st["Action"] if a != action] or ["kafka-cluster:Connect"]
+    return fn
+
+
+def pod_template_edit(fn):
+    return lambda kind, name, d: fn(d["template"]["spec"]) if kind == "PodTemplate" else None
+
+
+def no_jar_mount(spec):
+    for c in spec["containers"]:
+        c["volumeMounts"] = [m for m in c["volumeMounts"] if "aws-msk-iam-auth" not in m["mountPath"]]
+
+
+def other_jar_version(spec):
+    for c in spec.get("initContainers", []):
+        c["command"] = [x.replace("/2.3.6/", "/2.3.5/") for x in c["command"]]
+
+
+def no_iam(kind, name, d):
+    if kind == "Template":
+        for r in d.get("Resources", {}).values():
+            if r["Type"] == "AWS::MSK::ServerlessCluster":
+                r["Properties"]["ClientAuthentication"]["Sasl"]["Iam"]["Enabled"] = False
+
+
+CHAIN = [
+    # (name, change, text some problem must contain; None: no problem at all)
+    ("the synthesized ingestion passes", lambda *a: None, None),
+    ("a supervisor field Druid does not document",
+     supervisor_edit(lambda s: s["dataSchema"]["granularitySpec"].update(segmentGranulrity="hour")),
+     "field spec.dataSchema.granularitySpec.segmentGranulrity is not in Druid 34.0.0's supervisor docs"),
+    ("a timestamp format Druid does not know", supervisor_edit(lambda s: s["dataSchema"]["timestampSpec"].update(format="micros")),
+     "timestamp format 'micros' is not one of"),
+    ("a granularity Druid does not know", supervisor_edit(lambda s: s["dataSchema"]["granularitySpec"].update(segmentGranularity="fortnight")),
+     "segmentGranularity 'fortnight' is not a Druid granularity"),
+    ("a callback handler the jar does not ship",
+     supervisor_edit(lambda s: s["ioConfig"]["consumerProperties"].update(
+         {"sasl.client.callback.handler.class": "software.amazon.msk.auth.iam.IAMCallbackHandler"})),
+     "is not a class of aws-msk-iam-auth 2.3.6"),
+    ("bootstrap servers written in", supervisor_edit(lambda s: s["ioConfig"]["consumerProperties"].update(
+        {"bootstrap.servers": "localhost:9092"})), "bootstrap.servers is 'localhost:9092'"),
+    ("a supervisor without its topic", supervisor_edit(lambda s: s["ioConfig"].pop("topic")), "spec.ioConfig.topic is required"),
+    ("the Druid role cannot read the topic", role_edit("DruidRole", drop_action("kafka-cluster:ReadData")),
+     "DruidRole does not grant kafka-cluster:ReadData on the topic events"),
+    ("the Druid role cannot join its group", role_edit("DruidRole", drop_action("kafka-cluster:DescribeGroup")),
+     "DruidRole grants kafka-cluster:AlterGroup without kafka-cluster:DescribeGroup"),
+    ("the Job's role cannot create the topic", role_edit("DruidIngestionRole", drop_action("kafka-cluster:CreateTopic")),
+     "DruidIngestionRole does not grant kafka-cluster:CreateTopic on topic events"),
+    ("the cluster without IAM auth", no_iam, "does not enable IAM authentication"),
+    ("task pods without the jar", pod_template_edit(no_jar_mount),
+     "no aws-msk-iam-auth-2.3.6-all.jar in /opt/druid/extensions/druid-kafka-indexing-service"),
+    ("the jar fetched at another version", pod_template_edit(other_jar_version),
+     "no init container fetches aws-msk-iam-auth-2.3.6-all.jar"),
+]
+
+
+def run_chain(output: pathlib.Path):
+    passed = failed = 0
+    for name, change, expected in CHAIN:
+        with tempfile.TemporaryDirectory() as d:
+            out = pathlib.Path(d) / output.name
+            shutil.copytree(output, out)
+            mutate(out, change)
+            problems = []
+            check_druid.check_ingestion(out, problems)
+            check_druid.check_output(out, problems)
+        ok = not problems if expected is None else any(expected in p for p in problems)
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL {name}: expected {expected!r}, got:")
+            for p in problems:
+                print(f"  {p}")
+    return passed, failed
+
+
+def main(args: list) -> int:
     passed = failed = 0
     for name, docs, expected in CASES:
         problems = run(copy.deepcopy(docs))
@@ -194,9 +317,12 @@ def main() -> int:
             print(f"FAIL {name}: expected {expected!r}, got:")
             for p in problems:
                 print(f"  {p}")
+    for output in args:
+        p, f = run_chain(pathlib.Path(output))
+        passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

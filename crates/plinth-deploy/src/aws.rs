@@ -73,6 +73,8 @@ pub struct Cloud {
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     /// Cloud Control, to delete those leftovers by resource type and id.
     pub cloudcontrol: aws_sdk_cloudcontrol::Client,
+    /// MSK, for the bootstrap servers CloudFormation does not expose.
+    pub kafka: aws_sdk_kafka::Client,
     /// The region.
     pub region: String,
     /// Time between status polls.
@@ -120,6 +122,7 @@ impl Cloud {
             sts: aws_sdk_sts::Client::new(&config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
             cloudcontrol: aws_sdk_cloudcontrol::Client::new(&config),
+            kafka: aws_sdk_kafka::Client::new(&config),
             region,
             poll: Duration::from_secs(5),
             credentials: config.credentials_provider(),

@@ -14,6 +14,7 @@ pub mod bootstrap;
 pub mod cleanup;
 pub mod engine;
 pub mod graph;
+pub mod kafka;
 pub mod kubernetes;
 pub mod plan;
 pub mod target;

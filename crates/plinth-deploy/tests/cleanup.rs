@@ -248,6 +248,12 @@ fn cloud(
         ),
         tagging,
         cloudcontrol,
+        kafka: aws_sdk_kafka::Client::from_conf(
+            aws_sdk_kafka::Config::builder()
+                .behavior_version(behavior)
+                .region(aws_config::Region::new("eu-west-1"))
+                .build(),
+        ),
         region: "eu-west-1".to_owned(),
         poll: Duration::from_secs(5),
         credentials: None,

@@ -174,6 +174,12 @@ fn cloud(cfn: Client) -> Cloud {
         cloudcontrol: aws_sdk_cloudcontrol::Client::from_conf(
             aws_sdk_cloudcontrol::Config::builder()
                 .behavior_version(behavior)
+                .region(region.clone())
+                .build(),
+        ),
+        kafka: aws_sdk_kafka::Client::from_conf(
+            aws_sdk_kafka::Config::builder()
+                .behavior_version(behavior)
                 .region(region)
                 .build(),
         ),

@@ -28,7 +28,7 @@ pub use crate::names::{
 };
 pub use crate::raw::{
     AmiFamily, CapacityType, CostAssumptions, EfsThroughputMode, EndpointAccess, FlowLogTraffic,
-    KafkaFlavour, LogType, MetadataEngine, TaintEffect,
+    Granularity, InputFormat, KafkaFlavour, LogType, MetadataEngine, TaintEffect,
 };
 
 /// A validated platform.
@@ -417,8 +417,37 @@ pub struct Druid {
     pub metadata_instance_class: String,
     /// Kafka flavour.
     pub kafka: KafkaFlavour,
+    /// Topics Druid ingests, in spec order.
+    pub topics: Vec<IngestTopic>,
     /// Replicas per component.
     pub replicas: BTreeMap<String, u32>,
+}
+
+/// A topic Druid ingests through a Kafka supervisor, defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestTopic {
+    /// Kafka topic.
+    pub topic: String,
+    /// Druid datasource.
+    pub datasource: String,
+    /// Partitions the topic is created with.
+    pub partitions: u32,
+    /// Timestamp column.
+    pub timestamp_column: String,
+    /// Timestamp format.
+    pub timestamp_format: String,
+    /// Input format.
+    pub format: InputFormat,
+    /// Dimensions; empty for schema auto-discovery.
+    pub dimensions: Vec<String>,
+    /// Segment granularity.
+    pub segment_granularity: Granularity,
+    /// Query granularity.
+    pub query_granularity: Granularity,
+    /// Reading tasks per replica.
+    pub task_count: u32,
+    /// Replicas of each reading task.
+    pub replicas: u32,
 }
 
 /// Settings of `plinth check`.

@@ -302,6 +302,11 @@ impl DruidNames<'_> {
     pub fn role(&self) -> String {
         self.name("sa")
     }
+
+    /// The role of the Job that creates Druid's topics: `{id}-{release}-druid-ingestion`.
+    pub fn ingestion_role(&self) -> String {
+        self.name("ingestion")
+    }
 }
 
 impl Names {
@@ -481,6 +486,14 @@ impl Names {
         self.druid_release.as_ref().map(|r| format!("{r}-druid"))
     }
 
+    /// Kubernetes service account of the Job that creates Druid's topics and submits its
+    /// supervisors; its own pod identity may create topics, which Druid's may not.
+    pub fn druid_ingestion_service_account(&self) -> Option<String> {
+        self.druid_release
+            .as_ref()
+            .map(|r| format!("{r}-druid-ingestion"))
+    }
+
     /// Every length-limited name a platform with these node groups and, when it has Druid, this
     /// many metadata readers derives, for validation.
     pub fn all(&self, node_groups: &[&str], metadata_readers: u32) -> Vec<(NameKind, String)> {
@@ -536,6 +549,7 @@ impl Names {
             );
             out.push((NameKind::MskCluster, d.kafka()));
             out.push((NameKind::IamRole, d.role()));
+            out.push((NameKind::IamRole, d.ingestion_role()));
         }
         out
     }

@@ -642,6 +642,131 @@ pub enum MetadataEngine {
 pub struct Ingestion {
     /// Kafka flavour.
     pub kafka: KafkaFlavour,
+    /// Topics Druid ingests, each into a datasource through its own Kafka supervisor. plinth
+    /// creates each topic on the cluster (if it does not exist) and submits the supervisor once
+    /// Druid is up; a changed entry updates the supervisor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<IngestTopic>,
+}
+
+/// One topic Druid ingests, and the datasource it feeds.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngestTopic {
+    /// Kafka topic name: letters, digits, `.`, `_` and `-`, at most 249 characters.
+    pub topic: String,
+    /// Druid datasource the events land in (default: the topic's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datasource: Option<String>,
+    /// Partitions of the topic when plinth creates it (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<u32>,
+    /// The event's time: its column and format.
+    pub timestamp: IngestTimestamp,
+    /// Format of the events (default `json`: one JSON object per message).
+    #[serde(default)]
+    pub format: InputFormat,
+    /// Dimension columns, in order. Omitted or empty: Druid discovers every column of the
+    /// events and its type (schema auto-discovery).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dimensions: Vec<String>,
+    /// Time span of one segment (default `hour`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_granularity: Option<Granularity>,
+    /// Granularity timestamps are truncated to (default `none`: kept as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_granularity: Option<Granularity>,
+    /// Reading tasks per replica (default 1); more than the topic's partitions would idle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_count: Option<u32>,
+    /// Copies of each reading task (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+}
+
+/// The event's time.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngestTimestamp {
+    /// Column holding it.
+    pub column: String,
+    /// `iso`, `posix` (seconds), `millis`, `micro`, `nano`, `auto` (default: ISO 8601 or
+    /// milliseconds), or a Joda-Time pattern.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+/// Format of a topic's events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputFormat {
+    /// One JSON object per message.
+    #[default]
+    Json,
+}
+
+/// A Druid granularity (querying/granularities.md, "Simple Granularities"), finest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Granularity {
+    /// No truncation.
+    None,
+    /// One second.
+    Second,
+    /// One minute.
+    Minute,
+    /// Five minutes.
+    FiveMinute,
+    /// Ten minutes.
+    TenMinute,
+    /// Fifteen minutes.
+    FifteenMinute,
+    /// Thirty minutes.
+    ThirtyMinute,
+    /// One hour.
+    Hour,
+    /// Six hours.
+    SixHour,
+    /// Eight hours.
+    EightHour,
+    /// One day.
+    Day,
+    /// One week.
+    Week,
+    /// One month.
+    Month,
+    /// One quarter.
+    Quarter,
+    /// One year.
+    Year,
+    /// Everything in one bucket.
+    All,
+}
+
+impl Granularity {
+    /// Druid's spelling, as a supervisor spec writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Second => "second",
+            Self::Minute => "minute",
+            Self::FiveMinute => "five_minute",
+            Self::TenMinute => "ten_minute",
+            Self::FifteenMinute => "fifteen_minute",
+            Self::ThirtyMinute => "thirty_minute",
+            Self::Hour => "hour",
+            Self::SixHour => "six_hour",
+            Self::EightHour => "eight_hour",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Quarter => "quarter",
+            Self::Year => "year",
+            Self::All => "all",
+        }
+    }
 }
 
 /// Kafka flavour.

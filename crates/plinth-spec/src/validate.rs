@@ -1151,6 +1151,7 @@ impl Cx<'_> {
             }
             replicas.insert(name.to_owned(), comp.replicas);
         }
+        let topics = self.druid_topics(&d.ingestion.topics);
         Some(Druid {
             release: d.release.clone(),
             version: d.version.clone(),
@@ -1159,6 +1160,7 @@ impl Cx<'_> {
             metadata_readers: d.metadata_store.readers,
             metadata_instance_class: instance_class,
             kafka: d.ingestion.kafka,
+            topics,
             replicas,
         })
     }

@@ -50,6 +50,31 @@ pub fn template(p: &Platform) -> Option<Template> {
             None,
         );
     }
+    if let Some(ingestion) = p
+        .druid
+        .as_ref()
+        .filter(|d| !d.topics.is_empty())
+        .and(names.druid_ingestion_service_account())
+    {
+        b.add(
+            "DruidIngestionPodIdentity",
+            Resource::new(
+                "AWS::EKS::PodIdentityAssociation",
+                json!({
+                    "ClusterName": Expr::import(names.export("EksClusterName")),
+                    "Namespace": names.druid_namespace(),
+                    "ServiceAccount": ingestion,
+                    "RoleArn": Expr::import(names.export("DruidIngestionRoleArn")),
+                }),
+            ),
+            Role {
+                resource_type: "eks-pod-identity-association",
+                category: "security",
+                component: "druid",
+            },
+            None,
+        );
+    }
     processing::associations(&mut b);
     Some(b.template)
 }

@@ -122,7 +122,7 @@ pub fn template(p: &Platform) -> Option<Template> {
         b.export(output, what, r(&secrets[&kind]));
     }
     b.export(
-        "DruidKafkaClusterArn",
+        crate::k8s::DRUID_KAFKA_CLUSTER_ARN_OUTPUT,
         "MSK Serverless cluster (IAM auth); its bootstrap brokers come from kafka:GetBootstrapBrokers",
         att(&kafka, "Arn"),
     );
@@ -131,6 +131,13 @@ pub fn template(p: &Platform) -> Option<Template> {
         "Role of the Druid service account",
         att(&druid_role, "Arn"),
     );
+    if let Some(ingestion) = ingestion_role(&mut b, names, &kafka) {
+        b.export(
+            "DruidIngestionRoleArn",
+            "Role of the Job that creates Druid's topics",
+            att(&ingestion, "Arn"),
+        );
+    }
     b.export(
         "DruidClientSecurityGroupId",
         "Security group of Druid's nodes, admitted by the metadata database and Kafka",
@@ -549,19 +556,13 @@ fn druid_role(
         p.names.druid_namespace(),
         p.names.druid_service_account().unwrap_or_default()
     );
-    // Topic and group ARNs are `…:topic/{cluster name}/{cluster uuid}/{topic}`; the uuid is
-    // the last segment of the cluster ARN, known only once the cluster exists.
-    let kafka_arn = |kind: &str| {
-        Value::from(Expr::SubWith(
-            format!(
-                "arn:${{AWS::Partition}}:kafka:${{AWS::Region}}:${{AWS::AccountId}}:{kind}/{}/${{ClusterUuid}}/*",
-                names.kafka()
-            ),
-            BTreeMap::from([(
-                "ClusterUuid".to_owned(),
-                Expr::Select(2, Box::new(split("/", &att(kafka, "Arn")))).into(),
-            )]),
-        ))
+    let kafka_arn = |kind: &str, name: &str| kafka_resource(names, kafka, kind, name);
+    let druid = p.druid.as_ref();
+    // The topics the spec ingests; with none listed, supervisors submitted by hand may read
+    // any topic of the cluster.
+    let topics: Vec<Value> = match druid.map(|d| &d.topics) {
+        Some(t) if !t.is_empty() => t.iter().map(|t| kafka_arn("topic", &t.topic)).collect(),
+        _ => vec![kafka_arn("topic", "*")],
     };
     let statements = vec![
         json!({
@@ -582,29 +583,26 @@ fn druid_role(
             "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
             "Resource": secrets.values().map(|id| r(id)).collect::<Vec<_>>(),
         }),
+        // What a Kafka consumer does on MSK with IAM access control: connect, read the topics,
+        // and use the consumer groups Druid names `kafka-supervisor-<random>` (its Kafka
+        // extension's KafkaConsumerConfigs, where group.id is set).
         json!({
             "Sid": "ConnectToKafka",
             "Effect": "Allow",
-            "Action": ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"],
+            "Action": ["kafka-cluster:Connect"],
             "Resource": att(kafka, "Arn"),
         }),
         json!({
-            "Sid": "UseTopics",
+            "Sid": "ReadTopics",
             "Effect": "Allow",
-            "Action": [
-                "kafka-cluster:DescribeTopic",
-                "kafka-cluster:CreateTopic",
-                "kafka-cluster:ReadData",
-                "kafka-cluster:WriteData",
-                "kafka-cluster:DescribeTopicDynamicConfiguration",
-            ],
-            "Resource": kafka_arn("topic"),
+            "Action": ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
+            "Resource": topics,
         }),
         json!({
             "Sid": "UseConsumerGroups",
             "Effect": "Allow",
-            "Action": ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-            "Resource": kafka_arn("group"),
+            "Action": ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
+            "Resource": kafka_arn("group", "kafka-supervisor-*"),
         }),
     ];
     b.add(
@@ -621,6 +619,72 @@ fn druid_role(
         role("iam-role", "security"),
         None,
     )
+}
+
+/// The ARN of a topic or group of the Druid cluster: `…:{kind}/{cluster name}/{cluster
+/// uuid}/{name}`; the uuid is the last segment of the cluster ARN, known once the cluster exists
+/// (<https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html>).
+fn kafka_resource(names: DruidNames<'_>, kafka: &str, kind: &str, name: &str) -> Value {
+    Value::from(Expr::SubWith(
+        format!(
+            "arn:${{AWS::Partition}}:kafka:${{AWS::Region}}:${{AWS::AccountId}}:{kind}/{}/${{ClusterUuid}}/{name}",
+            names.kafka()
+        ),
+        BTreeMap::from([(
+            "ClusterUuid".to_owned(),
+            Expr::Select(2, Box::new(split("/", &att(kafka, "Arn")))).into(),
+        )]),
+    ))
+}
+
+/// The role of the ingestion Job's service account, when the spec lists topics: it creates
+/// them (and may describe them to know they exist), nothing else.
+fn ingestion_role(b: &mut Builder<'_>, names: DruidNames<'_>, kafka: &str) -> Option<String> {
+    let p = b.platform();
+    let druid = p.druid.as_ref()?;
+    if druid.topics.is_empty() {
+        return None;
+    }
+    let service_account = format!(
+        "{}/{}",
+        p.names.druid_namespace(),
+        p.names
+            .druid_ingestion_service_account()
+            .unwrap_or_default()
+    );
+    let topics: Vec<Value> = druid
+        .topics
+        .iter()
+        .map(|t| kafka_resource(names, kafka, "topic", &t.topic))
+        .collect();
+    let statements = vec![
+        json!({
+            "Sid": "ConnectToKafka",
+            "Effect": "Allow",
+            "Action": ["kafka-cluster:Connect"],
+            "Resource": att(kafka, "Arn"),
+        }),
+        json!({
+            "Sid": "CreateTopics",
+            "Effect": "Allow",
+            "Action": ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic"],
+            "Resource": topics,
+        }),
+    ];
+    Some(b.add(
+        "DruidIngestionRole",
+        Resource::new(
+            "AWS::IAM::Role",
+            json!({
+                "RoleName": names.ingestion_role(),
+                "Description": format!("Druid's topic creation ({service_account}) through EKS Pod Identity"),
+                "AssumeRolePolicyDocument": iam::trust_pod_identity(),
+                "Policies": [iam::inline("druid-topics", statements)],
+            }),
+        ),
+        role("iam-role", "security"),
+        None,
+    ))
 }
 
 /// Marks a stateful resource whose contents may go with the stack (scratch data, logs, Aurora

@@ -264,9 +264,22 @@ fn the_pod_identity_association_names_the_druid_pods_service_account() {
         let association = bindings
             .template
             .resources
-            .values()
-            .find(|r| r.kind == "AWS::EKS::PodIdentityAssociation")
+            .get("DruidPodIdentity")
             .unwrap_or_else(|| panic!("{example}: no association"));
+        // The ingestion Job runs as the account of its own association, when there is one.
+        for job in objects(&assembly)
+            .into_iter()
+            .filter(|o| o["kind"] == "Job" && o["metadata"]["namespace"] == "druid")
+        {
+            let own = &bindings.template.resources["DruidIngestionPodIdentity"];
+            assert_eq!(
+                job["spec"]["template"]["spec"]["serviceAccountName"],
+                own.properties["ServiceAccount"],
+                "{example}: {}",
+                job["metadata"]["name"]
+            );
+            assert_eq!(job["metadata"]["namespace"], own.properties["Namespace"]);
+        }
         let (ns, sa) = (
             &association.properties["Namespace"],
             &association.properties["ServiceAccount"],

@@ -357,8 +357,10 @@ impl Builder {
             let Some(family) = families.first() else {
                 continue;
             };
+            // What runs on the pool all month: a Job's pod comes and goes with its node.
             let workloads: Vec<_> = cx
                 .workloads()
+                .filter(|o| o.kind() != "Job")
                 .filter(|o| {
                     o.pod_spec()
                         .and_then(|s| s.pointer("/nodeSelector/karpenter.sh~1nodepool"))

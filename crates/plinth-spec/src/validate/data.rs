@@ -13,8 +13,8 @@ use super::{Cx, is_db_instance_class, is_slug};
 use crate::diagnostic::Diagnostic;
 use crate::facts;
 use crate::model::{
-    AIRFLOW_NAMESPACE, Airflow, AwsTarget, KAFKA_NAMESPACE, Kafka, KafkaTopic, MONGODB_NAMESPACE,
-    MongoDb, MongoUser, SPARK_NAMESPACE, Spark,
+    AIRFLOW_NAMESPACE, Airflow, AwsTarget, Granularity, IngestTopic, KAFKA_NAMESPACE, Kafka,
+    KafkaTopic, MONGODB_NAMESPACE, MongoDb, MongoUser, SPARK_NAMESPACE, Spark,
 };
 use crate::raw::{self, RawSpec};
 use crate::yaml::escape_pointer;
@@ -671,6 +671,179 @@ fn is_key_prefix(prefix: &str) -> bool {
 /// In-sync replicas a write with `acks=all` needs, so that one replica can be down.
 fn min_insync(replicas: u32) -> u32 {
     if replicas >= 3 { 2 } else { 1 }
+}
+
+/// Timestamp formats Druid's timestampSpec names (ingestion/ingestion-spec.md); anything else
+/// is read as a Joda-Time pattern.
+const TIMESTAMP_FORMATS: &[&str] = &["iso", "posix", "millis", "micro", "nano", "auto"];
+
+impl Cx<'_> {
+    /// The topics Druid ingests (`/workloads/druid/ingestion/topics`), defaults applied.
+    pub(super) fn druid_topics(&mut self, list: &[raw::IngestTopic]) -> Vec<IngestTopic> {
+        let mut out = Vec::new();
+        let mut topics = BTreeSet::new();
+        let mut datasources = BTreeSet::new();
+        for (i, t) in list.iter().enumerate() {
+            let p = format!("/workloads/druid/ingestion/topics/{i}");
+            if !is_topic_name(&t.topic) {
+                self.error(
+                    "spec::invalid-name",
+                    &format!("{p}/topic"),
+                    format!("`{}` is not a Kafka topic name", t.topic),
+                )
+                .help = Some(format!(
+                    "up to {MAX_TOPIC_NAME} letters, digits, `.`, `_` and `-`, not `.` or `..`"
+                ));
+                continue;
+            }
+            if !topics.insert(t.topic.as_str()) {
+                self.error(
+                    "spec::duplicate-topic",
+                    &format!("{p}/topic"),
+                    format!("topic `{}` is ingested twice", t.topic),
+                )
+                .help = Some("one supervisor reads a topic; list it once".into());
+                continue;
+            }
+            let datasource = t.datasource.clone().unwrap_or_else(|| t.topic.clone());
+            if !is_datasource_name(&datasource) {
+                self.error(
+                    "spec::invalid-name",
+                    &format!("{p}/datasource"),
+                    format!("`{datasource}` is not a Druid datasource name"),
+                )
+                .help = Some(
+                    "up to 255 characters, no `/` or whitespace, not starting with `.`".into(),
+                );
+            } else if !datasources.insert(datasource.clone()) {
+                self.error(
+                    "spec::duplicate-topic",
+                    &format!("{p}/datasource"),
+                    format!("datasource `{datasource}` is fed by two topics"),
+                )
+                .help = Some(
+                    "a datasource has one supervisor; give each topic its own datasource".into(),
+                );
+            }
+            let partitions = t.partitions.unwrap_or(DEFAULT_PARTITIONS);
+            if partitions == 0 {
+                self.error(
+                    "spec::invalid-size",
+                    &format!("{p}/partitions"),
+                    "a topic needs at least one partition",
+                );
+            }
+            let column = t.timestamp.column.trim();
+            if column.is_empty() {
+                self.error(
+                    "spec::invalid-value",
+                    &format!("{p}/timestamp/column"),
+                    "the timestamp column is empty",
+                )
+                .help = Some("name the field of each event that holds its time".into());
+            }
+            let format = t.timestamp.format.clone().unwrap_or_else(|| "auto".into());
+            if !is_timestamp_format(&format) {
+                self.error(
+                    "spec::invalid-value",
+                    &format!("{p}/timestamp/format"),
+                    format!("`{format}` is not a Druid timestamp format"),
+                )
+                .help = Some(format!(
+                    "one of {}, or a Joda-Time pattern",
+                    TIMESTAMP_FORMATS.join(", ")
+                ));
+            }
+            let mut seen = BTreeSet::new();
+            for (j, d) in t.dimensions.iter().enumerate() {
+                if d.trim().is_empty() || !seen.insert(d.as_str()) || d == column {
+                    self.error(
+                        "spec::invalid-value",
+                        &format!("{p}/dimensions/{j}"),
+                        if d == column {
+                            format!("`{d}` is the timestamp column, not a dimension")
+                        } else {
+                            format!("dimension `{d}` is empty or listed twice")
+                        },
+                    );
+                }
+            }
+            let segment = t.segment_granularity.unwrap_or(Granularity::Hour);
+            let query = t.query_granularity.unwrap_or(Granularity::None);
+            if segment == Granularity::None {
+                self.error(
+                    "spec::invalid-value",
+                    &format!("{p}/segmentGranularity"),
+                    "segments need a time span",
+                )
+                .help = Some("e.g. `hour` or `day`".into());
+            } else if query > segment {
+                self.error(
+                    "spec::invalid-value",
+                    &format!("{p}/queryGranularity"),
+                    format!(
+                        "query granularity `{}` is coarser than the segments (`{}`)",
+                        query.as_str(),
+                        segment.as_str()
+                    ),
+                )
+                .help = Some("use a query granularity no coarser than the segment's".into());
+            }
+            let task_count = t.task_count.unwrap_or(1);
+            let replicas = t.replicas.unwrap_or(1);
+            for (field, v) in [("taskCount", task_count), ("replicas", replicas)] {
+                if v == 0 {
+                    self.error(
+                        "spec::invalid-size",
+                        &format!("{p}/{field}"),
+                        format!("`{field}` must be at least 1"),
+                    );
+                }
+            }
+            if task_count > partitions && partitions > 0 {
+                self.warning(
+                    "spec::idle-tasks",
+                    &format!("{p}/taskCount"),
+                    format!(
+                        "{task_count} tasks read {partitions} partitions; {} would idle",
+                        task_count - partitions
+                    ),
+                )
+                .help = Some(format!("use at most {partitions}, or add partitions"));
+            }
+            out.push(IngestTopic {
+                topic: t.topic.clone(),
+                datasource,
+                partitions,
+                timestamp_column: column.to_owned(),
+                timestamp_format: format,
+                format: t.format,
+                dimensions: t.dimensions.clone(),
+                segment_granularity: segment,
+                query_granularity: query,
+                task_count,
+                replicas,
+            });
+        }
+        out
+    }
+}
+
+/// A format Druid's timestampSpec names, or what reads as a Joda-Time pattern (it has a
+/// pattern letter written twice: `yyyy-MM-dd HH:mm:ss`).
+fn is_timestamp_format(format: &str) -> bool {
+    TIMESTAMP_FORMATS.contains(&format)
+        || ["yy", "MM", "dd", "HH", "hh", "mm", "ss", "SS"]
+            .iter()
+            .any(|p| format.contains(p))
+}
+
+/// Druid's rule for datasource names (no `/`, no whitespace, not starting with `.`).
+fn is_datasource_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with('.')
+        && !name.chars().any(|c| c == '/' || c.is_whitespace())
 }
 
 /// Kafka's rule for topic names.

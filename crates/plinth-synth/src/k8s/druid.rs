@@ -22,6 +22,8 @@ use super::karpenter::{druid_pool, druid_taint_key};
 use super::labels::{labels, selector};
 use super::{ManifestFile, Wave};
 
+mod ingest;
+
 /// What a Druid component is and how big it runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Component {
@@ -177,6 +179,11 @@ impl Component {
     fn is_workload(&self) -> bool {
         self.name != "tasks"
     }
+
+    /// Whether it runs Kafka consumers: the overlord's supervisors, and the ingestion tasks.
+    fn reads_kafka(&self) -> bool {
+        matches!(self.name, "overlord" | "tasks")
+    }
 }
 
 /// Names shared by the Druid objects.
@@ -220,6 +227,7 @@ pub fn files(p: &Platform) -> Vec<ManifestFile> {
         config.push(component_config(&cx, c));
         workloads.extend(component_objects(&cx, c));
     }
+    workloads.extend(ingest::objects(&cx));
     vec![
         ManifestFile::objects(Wave::Workloads, "druid-access", access),
         ManifestFile::objects(Wave::Workloads, "druid-config", config),
@@ -628,6 +636,10 @@ fn volumes(cx: &Ctx<'_>, c: &Component) -> (Vec<Value>, Vec<Value>) {
         volumes.push(json!({ "name": "task-template", "configMap": { "name": cx.name("druid-task-template") } }));
         mounts.push(json!({ "name": "task-template", "mountPath": "/opt/plinth/task-template", "readOnly": true }));
     }
+    if c.reads_kafka() {
+        volumes.push(ingest::jar_volume());
+        mounts.push(ingest::jar_mount());
+    }
     (volumes, mounts)
 }
 
@@ -643,7 +655,7 @@ fn pod_spec(cx: &Ctx<'_>, c: &Component) -> Value {
             "failureThreshold": failures,
         })
     };
-    json!({
+    let mut spec = json!({
         "serviceAccountName": cx.sa,
         "securityContext": pod_security_context(),
         "nodeSelector": node_selector,
@@ -680,7 +692,11 @@ fn pod_spec(cx: &Ctx<'_>, c: &Component) -> Value {
             "livenessProbe": probe("/status/health", 0, 6),
         }],
         "volumes": volumes,
-    })
+    });
+    if c.reads_kafka() {
+        spec["initContainers"] = json!([ingest::jar_init_container()]);
+    }
+    spec
 }
 
 fn component_objects(cx: &Ctx<'_>, c: &Component) -> Vec<Value> {

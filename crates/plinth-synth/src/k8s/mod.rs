@@ -136,12 +136,20 @@ pub fn manifests(p: &Platform) -> Vec<ManifestFile> {
 /// How a deploy-time value opens: `${plinth:output:STACK:OUTPUT}`.
 pub const OUTPUT_TOKEN_OPEN: &str = "${plinth:output:";
 
+/// The data stack's output with the ARN of Druid's MSK Serverless cluster.
+pub const DRUID_KAFKA_CLUSTER_ARN_OUTPUT: &str = "DruidKafkaClusterArn";
+/// The data stack's deploy-time output with that cluster's SASL/IAM bootstrap servers: no
+/// CloudFormation attribute gives them, so deploy reads them with `kafka:GetBootstrapBrokers`
+/// on [`DRUID_KAFKA_CLUSTER_ARN_OUTPUT`] and adds them to the stack's outputs.
+pub const DRUID_KAFKA_BOOTSTRAP_OUTPUT: &str = "DruidKafkaBootstrapServers";
+
 /// A value known only once the stacks are deployed, written into a manifest as
 /// `${plinth:output:STACK:OUTPUT}` (STACK is the stack's short name, `data`, `cluster`, …;
 /// OUTPUT an output key of its template). `plinth deploy` replaces each with the output's
 /// value before it applies the object and fails if the stack has no such output;
 /// `synth.json` lists the tokens of every file under `deployTimeValues`. Used only where AWS
-/// offers no name to use instead (an EFS file system id; a KMS key is named by its alias).
+/// offers no name to use instead (an EFS file system id, MSK's bootstrap servers; a KMS key
+/// is named by its alias).
 pub fn stack_output(stack: StackKind, output: &str) -> String {
     format!("{OUTPUT_TOKEN_OPEN}{}:{output}}}", stack.as_str())
 }

@@ -179,7 +179,7 @@ async fn kubernetes(
         dry_run: false,
         handed_over: target.handed_over.clone(),
     };
-    let stacks = target
+    let mut stacks = target
         .stacks
         .iter()
         .filter_map(|s| {
@@ -187,6 +187,9 @@ async fn kubernetes(
             Some((s.alias.clone(), o.outputs.clone()))
         })
         .collect();
+    plinth_deploy::kafka::add_bootstrap_servers(cloud, &mut stacks)
+        .await
+        .map_err(|e| KubeError::Config(e.to_string()))?;
     let files = outputs::resolve(&target.kubernetes, &stacks)?;
     Ok(apply_waves(&client, &files, &options, lines).await?)
 }

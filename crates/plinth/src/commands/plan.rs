@@ -153,7 +153,7 @@ async fn kubernetes(
     };
     // Deploy-time values from the outputs the stacks have now: a file that needs an output a
     // stack does not have yet leaves the cluster uncompared, with that reason.
-    let stacks = target
+    let mut stacks = target
         .stacks
         .iter()
         .filter_map(|s| {
@@ -161,6 +161,8 @@ async fn kubernetes(
             Some((s.alias.clone(), p.observed.outputs.clone()))
         })
         .collect();
+    // A cluster MSK cannot describe yet leaves the value out, as a stack without outputs does.
+    let _ = plinth_deploy::kafka::add_bootstrap_servers(cloud, &mut stacks).await;
     let files = plinth_deploy::kubernetes::outputs::resolve(&target.kubernetes, &stacks)?;
     let applied = apply_waves(&client, &files, &options, &Quiet).await?;
     Ok(Some(
