@@ -29,6 +29,13 @@ mounted there, then every `druid_*` variable. Then:
 - an `{"type":"environment","variable":"X"}` value names a variable the container has, and a
   `$(X)` in a variable's value names one defined before it (Kubernetes expands no other).
 
+Druid's AWS credentials come from EKS Pod Identity (check_credentials): the AWS SDK for Java
+each piece bundles (Druid's, from its release notes; aws-msk-iam-auth's, from its build.gradle)
+is one that reads Pod Identity credentials (POD_IDENTITY_SDK), Druid's S3 credential chain
+reaches the container credentials provider Pod Identity feeds, no earlier link of that chain is
+set (static keys in properties, a session-credentials file, AWS_ACCESS_KEY_ID), and every pod
+runs as a service account with a pod identity association.
+
 The ingestion from MSK Serverless is checked as one chain (check_ingestion):
 
 - every Kafka supervisor spec (a `*.json` ConfigMap key with `"type": "kafka"`) uses only
@@ -81,6 +88,10 @@ MSK_REQUIRED = {
 CONSUMER = [("kafka-cluster:Connect", "cluster"), ("kafka-cluster:DescribeTopic", "topic"),
             ("kafka-cluster:ReadData", "topic"), ("kafka-cluster:DescribeGroup", "group"),
             ("kafka-cluster:AlterGroup", "group")]
+
+# The first AWS SDK releases that read EKS Pod Identity credentials ("Use pod identity with the
+# AWS SDK", https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html).
+POD_IDENTITY_SDK = {"java-v1": (1, 12, 746), "java-v2": (2, 21, 30)}
 
 ENV_REF = re.compile(r'\{"type"\s*:\s*"environment"\s*,\s*"variable"\s*:\s*"([^"]+)"\}')
 K8S_REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
@@ -518,6 +529,68 @@ def check_ingestion(out: pathlib.Path, problems: list) -> int:
     return len(supervisors)
 
 
+def version_tuple(text: str) -> tuple:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
+
+
+def check_credentials(out: pathlib.Path, problems: list) -> bool:
+    """Checks that Druid's pods get AWS credentials from EKS Pod Identity; False without Druid."""
+    def problem(msg):
+        problems.append(f"{out.name}: credentials: {msg}")
+
+    pods, configmaps = pods_of(out)
+    if not pods:
+        return False
+    version = druid_version(next(c["image"] for _, s in pods for c in s["containers"]
+                                 if druid_version(c.get("image", ""))))
+    path = UPSTREAM / version / "credentials.json"
+    if not path.is_file():
+        problem(f"Druid {version} has no vendored credentials.json")
+        return True
+    facts = json.loads(path.read_text())
+    sdk = facts["aws_sdk_java"]["version"]
+    if version_tuple(sdk) < POD_IDENTITY_SDK["java-v1"]:
+        problem(f"Druid {version} bundles the AWS SDK for Java {sdk}, older than the first that reads "
+                f"Pod Identity credentials ({'.'.join(map(str, POD_IDENTITY_SDK['java-v1']))})")
+    providers = facts["s3_chain"]["providers"]
+    container = next((p for p in providers if "AWS_CONTAINER_CREDENTIALS_FULL_URI" in p["details"]), None)
+    if container is None:
+        problem("Druid's S3 credential chain has no container credentials provider, which Pod Identity feeds")
+    for msk in sorted(UPSTREAM_MSK.glob("*/build.gradle")):
+        bom = re.search(r"software\.amazon\.awssdk:bom:([0-9.]+)", msk.read_text())
+        if not bom or version_tuple(bom.group(1)) < POD_IDENTITY_SDK["java-v2"]:
+            problem(f"aws-msk-iam-auth {msk.parent.name} builds on AWS SDK v2 "
+                    f"{bom.group(1) if bom else '(not found)'}, older than 2.21.30")
+    associations = set()
+    for t in sorted((out / "cloudformation").glob("*.template.json")):
+        for r in json.loads(t.read_text()).get("Resources", {}).values():
+            if r["Type"] == "AWS::EKS::PodIdentityAssociation":
+                associations.add((r["Properties"]["Namespace"], r["Properties"]["ServiceAccount"]))
+    # Druid's pods (and the task pods the overlord starts beside it) share one namespace.
+    ns = next((d["metadata"].get("namespace") for _, d in documents(out)
+               if d.get("kind") in ("StatefulSet", "Deployment")
+               and any(druid_version(c.get("image", "")) for c in d["spec"]["template"]["spec"]["containers"])),
+              None)
+    for where, spec in pods:
+        pod = Pod(where, spec, configmaps)
+        props = pod_properties(pod)
+        value = {e["name"]: e for e in pod.env}
+        text, _ = pod.file(value.get("DRUID_CONFIG_COMMON", {}).get("value", "")) \
+            if "DRUID_CONFIG_COMMON" in value else (None, None)
+        props.update(parse_properties(text or ""))
+        # Links of the chain before the container credentials: any of them set wins over it.
+        earlier = [k for k in ("druid.s3.accessKey", "druid.s3.secretKey", "druid.s3.fileSessionCredentials")
+                   if k in props]
+        earlier += [n for n in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if n in value]
+        if earlier:
+            problem(f"{where}: {', '.join(earlier)} come before the container credentials in Druid's "
+                    "S3 credential chain, so Pod Identity would not be used")
+        sa = spec.get("serviceAccountName")
+        if (ns, sa) not in associations:
+            problem(f"{where}: service account {ns}/{sa} has no pod identity association")
+    return True
+
+
 def pod_properties(pod: Pod) -> dict:
     """The properties of a pod's service file (enough to tell the overlord)."""
     value = {e["name"]: e.get("value") for e in pod.env}
@@ -537,6 +610,7 @@ def main(args: list) -> int:
     problems, lines = [], []
     for d in args:
         lines.append(check_output(pathlib.Path(d), problems))
+        check_credentials(pathlib.Path(d), problems)
         n = check_ingestion(pathlib.Path(d), problems)
         if n:
             lines.append(f"{d}: ingestion chain of {n} Kafka supervisors checked")

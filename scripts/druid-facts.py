@@ -16,6 +16,9 @@ them from a git directory of that repository (no network) and writes:
   call it `MyBasicMetadataAuthenticator` and the like), so it becomes a placeholder too. Names
   ending in `.*` are prose ("the druid.cache.l1.* properties") and are left out;
 - monitors.json: the metric monitor classes configuration/index.md lists;
+- credentials.json: how Druid finds AWS credentials: the AWS SDK for Java it bundles (from the
+  release notes' dependency updates) and the S3 extension's credential chain, in order
+  (development/extensions-core/s3.md);
 - ingestion.json: what a Kafka supervisor spec may hold: the field names the tables of the
   supervisor and ingestion-spec pages document (first column of each table, and the headings
   that name a field, per page), the
@@ -156,6 +159,18 @@ def main() -> int:
         elif granularities and line.startswith("The "):
             break
 
+    notes = read(base + "release-info/release-notes.md")
+    sdk = re.search(r"`aws\.sdk` for Java from `[^`]+` to +`([^`]+)`", notes)
+    if not sdk:
+        print("the release notes name no AWS SDK for Java version; read it off the tag's pom.xml",
+              file=sys.stderr)
+        return 1
+    chain = []
+    for line in read(base + "development/extensions-core/s3.md").splitlines():
+        m = re.match(r"^\|(\d+)\|([^|]+)\|(.+)\|\s*$", line)
+        if m:
+            chain.append({"order": int(m.group(1)), "type": m.group(2).strip(), "details": m.group(3).strip()})
+
     source = {"repository": REPOSITORY, "commit": commit, "docs": base}
     out.mkdir(parents=True, exist_ok=True)
     (out / "extensions.json").write_text(json.dumps(
@@ -173,6 +188,11 @@ def main() -> int:
     (out / "ingestion.json").write_text(json.dumps(
         {"version": args.version, "source": source, "fields": fields,
          "timestamp_formats": timestamp_formats, "granularities": granularities},
+        indent=1, sort_keys=True) + "\n")
+    (out / "credentials.json").write_text(json.dumps(
+        {"version": args.version, "source": source,
+         "aws_sdk_java": {"version": sdk.group(1), "page": "release-info/release-notes.md"},
+         "s3_chain": {"page": "development/extensions-core/s3.md", "providers": chain}},
         indent=1, sort_keys=True) + "\n")
     print(f"{out}: {len(extensions['core'])} core and {len(extensions['community'])} community "
           f"extensions, {len(props)} properties, {len(monitors)} monitors")

@@ -253,6 +253,26 @@ def no_iam(kind, name, d):
                 r["Properties"]["ClientAuthentication"]["Sasl"]["Iam"]["Enabled"] = False
 
 
+def common_properties(extra: str):
+    def change(kind, name, d):
+        if kind == "ConfigMap" and "common.runtime.properties" in d.get("data", {}):
+            d["data"]["common.runtime.properties"] += extra
+    return change
+
+
+def broker_env(name, value):
+    def change(kind, name_, d):
+        if kind == "Deployment" and name_.endswith("druid-broker"):
+            d["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": name, "value": value})
+    return change
+
+
+def no_association(kind, name, d):
+    if kind == "Template":
+        for key in [k for k, r in d.get("Resources", {}).items() if k == "DruidPodIdentity"]:
+            del d["Resources"][key]
+
+
 CHAIN = [
     # (name, change, text some problem must contain; None: no problem at all)
     ("the synthesized ingestion passes", lambda *a: None, None),
@@ -281,6 +301,12 @@ CHAIN = [
      "no aws-msk-iam-auth-2.3.6-all.jar in /opt/druid/extensions/druid-kafka-indexing-service"),
     ("the jar fetched at another version", pod_template_edit(other_jar_version),
      "no init container fetches aws-msk-iam-auth-2.3.6-all.jar"),
+    ("static S3 keys in the properties", common_properties("druid.s3.accessKey=AKIA\n"),
+     "druid.s3.accessKey come before the container credentials"),
+    ("access keys in a pod's environment", broker_env("AWS_ACCESS_KEY_ID", "AKIA"),
+     "AWS_ACCESS_KEY_ID come before the container credentials"),
+    ("Druid's service account without its association", no_association,
+     "service account druid/streaming-druid has no pod identity association"),
 ]
 
 
@@ -292,6 +318,7 @@ def run_chain(output: pathlib.Path):
             shutil.copytree(output, out)
             mutate(out, change)
             problems = []
+            check_druid.check_credentials(out, problems)
             check_druid.check_ingestion(out, problems)
             check_druid.check_output(out, problems)
         ok = not problems if expected is None else any(expected in p for p in problems)

@@ -1,7 +1,8 @@
 //! Compiles the provenance of what plinth is checked against into the binary: every
 //! `PROVENANCE` file under the repository's `upstream/` (a vendored Helm chart at
 //! `upstream/charts/NAME/VERSION/`, Apache Druid's facts at `upstream/druid/VERSION/`, the
-//! Kubernetes API table at `upstream/kubernetes/`) becomes one
+//! aws-msk-iam-auth library at `upstream/aws-msk-iam-auth/VERSION/`, the Kubernetes API table
+//! at `upstream/kubernetes/`) becomes one
 //! entry of `UPSTREAM`, which `plinth versions` prints beside each pin. The files stay the one
 //! source: scripts/vendor-chart writes them, and the chart tests read the same directories.
 
@@ -15,6 +16,7 @@ fn main() {
     for (kind, dir) in [
         ("chart", root.join("charts")),
         ("druid", root.join("druid")),
+        ("library", root.join("aws-msk-iam-auth")),
         ("kubernetes", root.clone()),
     ] {
         println!("cargo:rerun-if-changed={}", dir.display());
@@ -23,7 +25,7 @@ fn main() {
                 .into_iter()
                 .flat_map(|d| children(&d))
                 .collect(),
-            "druid" => children(&dir),
+            "druid" | "library" => children(&dir),
             _ => vec![dir.join("kubernetes")],
         };
         for d in provenances {
@@ -38,10 +40,15 @@ fn main() {
                     .map(|v| v.trim().to_owned())
                     .unwrap_or_default()
             };
-            let name = if kind == "chart" {
-                field("chart")
-            } else {
-                kind.to_owned()
+            let name = match kind {
+                "chart" => field("chart"),
+                // upstream/LIBRARY/VERSION
+                "library" => d
+                    .parent()
+                    .and_then(Path::file_name)
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                _ => kind.to_owned(),
             };
             // upstream/kubernetes holds one table for every minor it covers.
             let version = if kind == "kubernetes" {

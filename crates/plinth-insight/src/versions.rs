@@ -46,6 +46,8 @@ pub enum Kind {
     Chart,
     /// A container image in a manifest plinth writes.
     Image,
+    /// A Java library plinth puts on a process's class path.
+    Library,
 }
 
 /// One pinned component.
@@ -135,6 +137,18 @@ pub fn pins(p: &Platform, assembly: &Assembly) -> Vec<Pin> {
         }
     }
     out.extend(images.into_values());
+    if p.druid.is_some() {
+        let version = plinth_synth::k8s::MSK_IAM_AUTH_VERSION;
+        out.push(Pin {
+            kind: Kind::Library,
+            name: "aws-msk-iam-auth".to_owned(),
+            version: version.to_owned(),
+            pinned_in: None,
+            used_by: vec!["Druid's overlord and task pods (Kafka IAM auth)".to_owned()],
+            upstream: upstream("library", "aws-msk-iam-auth", version),
+            checked: "NOT VENDORED: no upstream/aws-msk-iam-auth at this version",
+        });
+    }
     out
 }
 

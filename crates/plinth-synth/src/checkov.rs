@@ -119,6 +119,12 @@ const DRUID_WORKLOADS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Accepted checks on Druid's ingestion Job (`k8s::druid::ingest`): (check, reason).
+const DRUID_JOBS: &[(&str, &str)] = &[(
+    "CKV_K8S_43",
+    "curl and the Kafka tools are pinned by release tag (curlimages/curl, apache/kafka); digests differ per platform",
+)];
+
 /// Accepted checks on application services' Deployments, each applying only when the
 /// Deployment has what the check objects to: (check, reason).
 const SERVICE_WORKLOADS: &[(&str, &str)] = &[
@@ -203,6 +209,8 @@ pub fn annotate(stacks: &mut [Stack], kubernetes: &mut [ManifestFile]) {
                 o["metadata"]["labels"]["app.kubernetes.io/component"] == "secret-sync";
             let skips: Vec<(&str, &str)> = if workload && druid {
                 DRUID_WORKLOADS.to_vec()
+            } else if o["kind"] == "Job" && druid {
+                DRUID_JOBS.to_vec()
             } else if workload && secret_sync {
                 SECRET_SYNC_WORKLOADS.to_vec()
             } else if workload && service {

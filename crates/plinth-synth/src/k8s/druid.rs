@@ -24,6 +24,8 @@ use super::{ManifestFile, Wave};
 
 mod ingest;
 
+pub use ingest::MSK_IAM_AUTH_VERSION;
+
 /// What a Druid component is and how big it runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Component {

@@ -11,6 +11,8 @@ pub mod airflow;
 pub mod argocd;
 pub mod dashboards;
 mod druid;
+
+pub use druid::MSK_IAM_AUTH_VERSION;
 mod foundation;
 pub mod kafka;
 mod karpenter;

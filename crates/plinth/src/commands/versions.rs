@@ -45,6 +45,7 @@ fn print_table(platform: &str, pins: &[Pin]) {
             Kind::EksAddon => "eks addon",
             Kind::Chart => "chart",
             Kind::Image => "image",
+            Kind::Library => "library",
         };
         let pinned = p
             .pinned_in

@@ -40,6 +40,8 @@ pub const CURL_IMAGE: &str = "curlimages/curl:8.11.1";
 pub const KAFKA_TOOLS_IMAGE: &str = "apache/kafka:3.9.1";
 
 const JAR_VOLUME: &str = "msk-iam-auth";
+/// The ingestion Job's user: high, so it is no user of the node's.
+const JOB_UID: i64 = 10001;
 const JAR_DIR: &str = "/opt/plinth/msk-iam-auth";
 
 /// The jar's file name.
@@ -111,6 +113,11 @@ pub fn jar_init_container() -> Value {
         "securityContext": restricted(),
         "volumeMounts": [{ "name": JAR_VOLUME, "mountPath": JAR_DIR }],
     })
+}
+
+fn pull_always(mut container: Value) -> Value {
+    container["imagePullPolicy"] = json!("Always");
+    container
 }
 
 /// The jar, mounted into the Kafka extension's directory of a Druid container.
@@ -216,10 +223,11 @@ pub fn objects(cx: &Ctx<'_>) -> Vec<Value> {
          api={base}\n\
          tls=\"--cacert /opt/plinth/tls/ca.crt\"\n\
          # The overlord answers once it leads; the Job's deadline bounds the wait.\n\
-         until curl -fsS $tls -u \"admin:$ADMIN_PASSWORD\" \"$api/status/health\" >/dev/null; do sleep 10; done\n\
+         auth=\"admin:$(cat /opt/plinth/admin/admin-password)\"\n\
+         until curl -fsS $tls -u \"$auth\" \"$api/status/health\" >/dev/null; do sleep 10; done\n\
          for f in /opt/plinth/ingestion/*.json; do\n\
          \x20 echo \"submitting $f\"\n\
-         \x20 curl -fsS $tls -u \"admin:$ADMIN_PASSWORD\" -H 'Content-Type: application/json' --data-binary @\"$f\" \"$api/druid/indexer/v1/supervisor\"\n\
+         \x20 curl -fsS $tls -u \"$auth\" -H 'Content-Type: application/json' --data-binary @\"$f\" \"$api/druid/indexer/v1/supervisor\"\n\
          \x20 echo\n\
          done\n"
     );
@@ -247,6 +255,8 @@ pub fn objects(cx: &Ctx<'_>) -> Vec<Value> {
     topic_mounts.push(json!({ "name": JAR_VOLUME, "mountPath": JAR_DIR, "readOnly": true }));
     let mut submit_mounts = mounts.as_array().cloned().unwrap_or_default();
     submit_mounts.push(json!({ "name": "tls", "mountPath": "/opt/plinth/tls", "readOnly": true }));
+    submit_mounts
+        .push(json!({ "name": "admin", "mountPath": "/opt/plinth/admin", "readOnly": true }));
     let pod_labels = labels(cx.p, "druid", "ingestion");
     let job = json!({
         "apiVersion": "batch/v1",
@@ -260,22 +270,25 @@ pub fn objects(cx: &Ctx<'_>) -> Vec<Value> {
                 "metadata": { "labels": pod_labels },
                 "spec": {
                     "serviceAccountName": sa,
+                    // No Kubernetes API calls; Pod Identity mounts its own token.
+                    "automountServiceAccountToken": false,
                     "restartPolicy": "Never",
                     "securityContext": {
                         "runAsNonRoot": true,
-                        "runAsUser": 1000,
-                        "runAsGroup": 1000,
-                        "fsGroup": 1000,
+                        "runAsUser": JOB_UID,
+                        "runAsGroup": JOB_UID,
+                        "fsGroup": JOB_UID,
                         "seccompProfile": { "type": "RuntimeDefault" },
                     },
                     // On a Druid task node: its security group is the one MSK admits.
                     "nodeSelector": { "karpenter.sh/nodepool": druid_pool("tasks") },
                     "tolerations": [{ "key": druid_taint_key(cx.p), "operator": "Equal", "value": "tasks", "effect": "NoSchedule" }],
                     "initContainers": [
-                        jar_init_container(),
+                        pull_always(jar_init_container()),
                         {
                             "name": "topics",
                             "image": KAFKA_TOOLS_IMAGE,
+                            "imagePullPolicy": "Always",
                             "command": ["sh", "/opt/plinth/ingestion/create-topics.sh"],
                             "env": [
                                 { "name": "BOOTSTRAP", "value": bootstrap() },
@@ -291,8 +304,8 @@ pub fn objects(cx: &Ctx<'_>) -> Vec<Value> {
                     "containers": [{
                         "name": "submit",
                         "image": CURL_IMAGE,
+                        "imagePullPolicy": "Always",
                         "command": ["sh", "/opt/plinth/ingestion/submit.sh"],
-                        "env": [{ "name": "ADMIN_PASSWORD", "valueFrom": { "secretKeyRef": { "name": CREDENTIALS, "key": "admin-password" } } }],
                         "resources": small(),
                         "securityContext": restricted(),
                         "volumeMounts": submit_mounts,
@@ -302,6 +315,7 @@ pub fn objects(cx: &Ctx<'_>) -> Vec<Value> {
                         { "name": "tmp", "emptyDir": {} },
                         jar_volume(),
                         { "name": "tls", "secret": { "secretName": TLS_SECRET, "items": [{ "key": "ca.crt", "path": "ca.crt" }] } },
+                        { "name": "admin", "secret": { "secretName": CREDENTIALS, "items": [{ "key": "admin-password", "path": "admin-password" }] } },
                     ],
                 },
             },
