@@ -259,11 +259,7 @@ def check_pod(pod: Pod, facts: Facts, problems: list, stats: dict) -> None:
         problem(f"druid.indexer.task.baseTaskDir is {props.get('druid.indexer.task.baseTaskDir')!r}, "
                 f"but {pod.script} is given the task directory {pod.arg!r}")
 
-    try:
-        loaded = json.loads(props.get("druid.extensions.loadList", "[]"))
-    except json.JSONDecodeError as e:
-        problem(f"druid.extensions.loadList is no JSON list: {e}")
-        loaded = []
+    loaded = json_list(props, "druid.extensions.loadList", problem)
     for ext in loaded:
         if ext in facts.core:
             continue
@@ -290,26 +286,35 @@ def check_pod(pod: Pod, facts: Facts, problems: list, stats: dict) -> None:
         for ref in ENV_REF.findall(val):
             if ref not in names:
                 problem(f"property {key} reads environment variable {ref}, which the container does not have")
-    try:
-        monitors = json.loads(props.get("druid.monitoring.monitors", "[]"))
-    except json.JSONDecodeError as e:
-        problem(f"druid.monitoring.monitors is no JSON list: {e}")
-        monitors = []
+    monitors = json_list(props, "druid.monitoring.monitors", problem)
     for m in monitors:
         if m not in facts.monitors:
             problem(f"monitor {m} is not a metric monitor of Druid {facts.version}")
     for list_key, prefix in (("druid.auth.authenticatorChain", "druid.auth.authenticator."),
                              ("druid.auth.authorizers", "druid.auth.authorizer.")):
-        declared = set(json.loads(props.get(list_key, "[]")))
+        declared = set(json_list(props, list_key, problem))
         for key in props:
             if key.startswith(prefix):
                 name = key[len(prefix):].split(".", 1)[0]
                 if name not in declared:
                     problem(f"property {key} configures {name!r}, which {list_key} does not list")
-    authorizers = set(json.loads(props.get("druid.auth.authorizers", "[]")))
+    authorizers = set(json_list(props, "druid.auth.authorizers", problem))
     for key, val in props.items():
         if key.endswith(".authorizerName") and val not in authorizers:
             problem(f"property {key} is {val!r}, which druid.auth.authorizers does not list")
+
+
+def json_list(props: dict, key: str, problem) -> list:
+    """The JSON list property `key` holds ([] when unset); a problem when it is no JSON list."""
+    try:
+        value = json.loads(props.get(key, "[]"))
+    except json.JSONDecodeError as e:
+        problem(f"{key} is no JSON list: {e}")
+        return []
+    if not isinstance(value, list):
+        problem(f"{key} is no JSON list: {value!r}")
+        return []
+    return value
 
 
 def pods_of(out: pathlib.Path):

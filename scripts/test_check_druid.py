@@ -310,8 +310,18 @@ CHAIN = [
 ]
 
 
-def run_chain(output: pathlib.Path):
-    passed = failed = 0
+def report(name: str, problems: list, expected) -> bool:
+    """Whether a case came out as expected (no problems, or one naming `expected`); prints it if not."""
+    ok = not problems if expected is None else any(expected in p for p in problems)
+    if not ok:
+        print(f"FAIL {name}: expected {expected!r}, got:")
+        for p in problems:
+            print(f"  {p}")
+    return ok
+
+
+def run_chain(output: pathlib.Path) -> list:
+    results = []
     for name, change, expected in CHAIN:
         with tempfile.TemporaryDirectory() as d:
             out = pathlib.Path(d) / output.name
@@ -321,33 +331,16 @@ def run_chain(output: pathlib.Path):
             check_druid.check_credentials(out, problems)
             check_druid.check_ingestion(out, problems)
             check_druid.check_output(out, problems)
-        ok = not problems if expected is None else any(expected in p for p in problems)
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL {name}: expected {expected!r}, got:")
-            for p in problems:
-                print(f"  {p}")
-    return passed, failed
+        results.append(report(name, problems, expected))
+    return results
 
 
 def main(args: list) -> int:
-    passed = failed = 0
-    for name, docs, expected in CASES:
-        problems = run(copy.deepcopy(docs))
-        ok = not problems if expected is None else any(expected in p for p in problems)
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL {name}: expected {expected!r}, got:")
-            for p in problems:
-                print(f"  {p}")
+    results = [report(name, run(copy.deepcopy(docs)), expected) for name, docs, expected in CASES]
     for output in args:
-        p, f = run_chain(pathlib.Path(output))
-        passed, failed = passed + p, failed + f
-    print(f"{passed} passed, {failed} failed")
+        results += run_chain(pathlib.Path(output))
+    failed = results.count(False)
+    print(f"{len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -605,15 +605,35 @@ fn druid_role(
             "Resource": kafka_arn("group", "kafka-supervisor-*"),
         }),
     ];
-    b.add(
+    pod_identity_role(
+        b,
         "DruidRole",
+        &names.role(),
+        &format!("Druid pods ({service_account}) through EKS Pod Identity"),
+        "druid-data",
+        statements,
+    )
+}
+
+/// A role the pods of one service account assume through EKS Pod Identity, with one inline
+/// policy of `statements`; returns its logical id.
+fn pod_identity_role(
+    b: &mut Builder<'_>,
+    id: &str,
+    name: &str,
+    description: &str,
+    policy: &str,
+    statements: Vec<Value>,
+) -> String {
+    b.add(
+        id,
         Resource::new(
             "AWS::IAM::Role",
             json!({
-                "RoleName": names.role(),
-                "Description": format!("Druid pods ({service_account}) through EKS Pod Identity"),
+                "RoleName": name,
+                "Description": description,
                 "AssumeRolePolicyDocument": iam::trust_pod_identity(),
-                "Policies": [iam::inline("druid-data", statements)],
+                "Policies": [iam::inline(policy, statements)],
             }),
         ),
         role("iam-role", "security"),
@@ -671,19 +691,13 @@ fn ingestion_role(b: &mut Builder<'_>, names: DruidNames<'_>, kafka: &str) -> Op
             "Resource": topics,
         }),
     ];
-    Some(b.add(
+    Some(pod_identity_role(
+        b,
         "DruidIngestionRole",
-        Resource::new(
-            "AWS::IAM::Role",
-            json!({
-                "RoleName": names.ingestion_role(),
-                "Description": format!("Druid's topic creation ({service_account}) through EKS Pod Identity"),
-                "AssumeRolePolicyDocument": iam::trust_pod_identity(),
-                "Policies": [iam::inline("druid-topics", statements)],
-            }),
-        ),
-        role("iam-role", "security"),
-        None,
+        &names.ingestion_role(),
+        &format!("Druid's topic creation ({service_account}) through EKS Pod Identity"),
+        "druid-topics",
+        statements,
     ))
 }
 

@@ -527,15 +527,7 @@ impl Cx<'_> {
         let mut resources: BTreeMap<String, &str> = BTreeMap::new();
         for (i, t) in list.iter().enumerate() {
             let p = format!("/workloads/kafka/topics/{i}");
-            if !is_topic_name(&t.name) {
-                self.error(
-                    "spec::invalid-name",
-                    &format!("{p}/name"),
-                    format!("`{}` is not a Kafka topic name", t.name),
-                )
-                .help = Some(format!(
-                    "up to {MAX_TOPIC_NAME} letters, digits, `.`, `_` and `-`, not `.` or `..`"
-                ));
+            if !self.topic_name(&t.name, &format!("{p}/name")) {
                 continue;
             }
             if !names.insert(t.name.as_str()) {
@@ -678,6 +670,22 @@ fn min_insync(replicas: u32) -> u32 {
 const TIMESTAMP_FORMATS: &[&str] = &["iso", "posix", "millis", "micro", "nano", "auto"];
 
 impl Cx<'_> {
+    /// Whether `name` (at `pointer`) is a Kafka topic name; reports it when it is not.
+    fn topic_name(&mut self, name: &str, pointer: &str) -> bool {
+        if is_topic_name(name) {
+            return true;
+        }
+        self.error(
+            "spec::invalid-name",
+            pointer,
+            format!("`{name}` is not a Kafka topic name"),
+        )
+        .help = Some(format!(
+            "up to {MAX_TOPIC_NAME} letters, digits, `.`, `_` and `-`, not `.` or `..`"
+        ));
+        false
+    }
+
     /// The topics Druid ingests (`/workloads/druid/ingestion/topics`), defaults applied.
     pub(super) fn druid_topics(&mut self, list: &[raw::IngestTopic]) -> Vec<IngestTopic> {
         let mut out = Vec::new();
@@ -685,15 +693,7 @@ impl Cx<'_> {
         let mut datasources = BTreeSet::new();
         for (i, t) in list.iter().enumerate() {
             let p = format!("/workloads/druid/ingestion/topics/{i}");
-            if !is_topic_name(&t.topic) {
-                self.error(
-                    "spec::invalid-name",
-                    &format!("{p}/topic"),
-                    format!("`{}` is not a Kafka topic name", t.topic),
-                )
-                .help = Some(format!(
-                    "up to {MAX_TOPIC_NAME} letters, digits, `.`, `_` and `-`, not `.` or `..`"
-                ));
+            if !self.topic_name(&t.topic, &format!("{p}/topic")) {
                 continue;
             }
             if !topics.insert(t.topic.as_str()) {

@@ -21,7 +21,7 @@ use plinth_spec::model::{IngestTopic, InputFormat, StackKind};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{COMPONENTS, CREDENTIALS, Ctx, TLS_SECRET};
+use super::{COMPONENTS, CREDENTIALS, Ctx, TLS_SECRET, security_context};
 use crate::k8s::karpenter::{druid_pool, druid_taint_key};
 use crate::k8s::labels::labels;
 
@@ -73,16 +73,6 @@ fn bootstrap() -> String {
     crate::k8s::stack_output(StackKind::Data, crate::k8s::DRUID_KAFKA_BOOTSTRAP_OUTPUT)
 }
 
-fn restricted() -> Value {
-    json!({
-        "allowPrivilegeEscalation": false,
-        "readOnlyRootFilesystem": true,
-        "runAsNonRoot": true,
-        "capabilities": { "drop": ["ALL"] },
-        "seccompProfile": { "type": "RuntimeDefault" },
-    })
-}
-
 fn small() -> Value {
     let r = json!({ "cpu": "100m", "memory": "128Mi" });
     json!({ "requests": r, "limits": r })
@@ -110,7 +100,7 @@ pub fn jar_init_container() -> Value {
         "image": CURL_IMAGE,
         "command": ["sh", "-c", script],
         "resources": small(),
-        "securityContext": restricted(),
+        "securityContext": security_context(),
         "volumeMounts": [{ "name": JAR_VOLUME, "mountPath": JAR_DIR }],
     })
 }
@@ -297,7 +287,7 @@ pub fn objects(cx: &Ctx<'_>) -> Vec<Value> {
                                 { "name": "KAFKA_HEAP_OPTS", "value": "-Xmx256m" },
                             ],
                             "resources": { "requests": { "cpu": "250m", "memory": "512Mi" }, "limits": { "cpu": "250m", "memory": "512Mi" } },
-                            "securityContext": restricted(),
+                            "securityContext": security_context(),
                             "volumeMounts": topic_mounts,
                         },
                     ],
@@ -307,7 +297,7 @@ pub fn objects(cx: &Ctx<'_>) -> Vec<Value> {
                         "imagePullPolicy": "Always",
                         "command": ["sh", "/opt/plinth/ingestion/submit.sh"],
                         "resources": small(),
-                        "securityContext": restricted(),
+                        "securityContext": security_context(),
                         "volumeMounts": submit_mounts,
                     }],
                     "volumes": [
